@@ -1,0 +1,83 @@
+"""The pieces every service app is made of: session dependency, errors, events, faults, health."""
+
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from sqlalchemy import Engine, Table
+from sqlmodel import Session
+
+from common.db import create_tables, make_engine
+from common.errors import install_error_handlers
+from common.faults import install_faults
+from common.idempotency import IdempotencyRecord
+from common.outbox import OutboxEvent, events_router
+from common.settings import ServiceSettings
+
+COMMON_TABLES: list[Table] = [OutboxEvent.__table__, IdempotencyRecord.__table__]  # type: ignore[list-item]
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def configure_logging(level: str = "info") -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def service_app(
+    title: str,
+    settings: ServiceSettings,
+    tables: Sequence[Table],
+    routers: Sequence[APIRouter],
+    lifespan: Lifespan | None = None,
+) -> FastAPI:
+    """A participant app on its private database, with the outbox feed and error handlers."""
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def run(app: FastAPI) -> AsyncIterator[None]:
+        create_tables(engine, [*COMMON_TABLES, *tables])
+        if lifespan is None:
+            yield
+        else:
+            async with lifespan(app):
+                yield
+        engine.dispose()
+
+    app = FastAPI(title=title, lifespan=run)
+    app.state.engine = engine
+    app.state.settings = settings
+    install_error_handlers(app)
+    if settings.faults_enabled:
+        app.state.faults = install_faults(app)
+    for router in routers:
+        app.include_router(router)
+    app.include_router(events_router(SessionDep))
+    app.include_router(health_router())
+    return app
+
+
+def health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return router
+
+
+def engine_of(app: FastAPI) -> Engine:
+    engine: Engine = app.state.engine
+    return engine

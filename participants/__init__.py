@@ -1,0 +1,1 @@
+"""The FTGO participant services: consumers, orders, kitchen, accounting."""

@@ -1,0 +1,1 @@
+"""Orders service: owns orders and keeps a replica of kitchen's restaurants and menus."""

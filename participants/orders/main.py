@@ -1,0 +1,36 @@
+"""Orders service app: `uvicorn --factory participants.orders.main:create_app`."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from common.subscriber import FeedSubscriber, SubscriptionCursor
+from common.web import service_app
+from participants.orders.config import Settings
+from participants.orders.models import Order, ReplicaRestaurant
+from participants.orders.replica import apply_kitchen_event
+from participants.orders.routes import orders, restaurants
+
+TABLES = [Order.__table__, ReplicaRestaurant.__table__, SubscriptionCursor.__table__]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def replicate(app: FastAPI) -> AsyncIterator[None]:
+        async with httpx.AsyncClient(timeout=10) as http:
+            subscriber = FeedSubscriber(
+                "kitchen", settings.kitchen_url, app.state.engine, apply_kitchen_event, http,
+                poll_interval=settings.replica_poll_interval,
+            )
+            app.state.replica = subscriber
+            subscriber.start()
+            yield
+            await subscriber.stop()
+
+    return service_app(
+        "orders", settings, TABLES, [orders.router, restaurants.router], lifespan=replicate
+    )

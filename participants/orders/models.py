@@ -1,0 +1,145 @@
+"""Orders and the restaurant replica. Business rules are methods that raise domain errors."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from common.errors import Conflict, DomainError
+from common.idempotency import utcnow
+
+
+class OrderState(StrEnum):
+    APPROVAL_PENDING = "APPROVAL_PENDING"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    CANCEL_PENDING = "CANCEL_PENDING"
+    CANCELLED = "CANCELLED"
+
+
+class LineItemIn(BaseModel):
+    menu_item_id: str
+    quantity: int
+
+
+class LineItem(BaseModel):
+    menu_item_id: str
+    name: str
+    quantity: int
+    price_cents: int
+
+
+class OrderCreate(BaseModel):
+    order_id: str = Field(min_length=1, max_length=100)
+    consumer_id: str = Field(min_length=1, max_length=100)
+    restaurant_id: str = Field(min_length=1, max_length=100)
+    line_items: list[LineItemIn] = Field(max_length=100)
+    saga_id: str | None = None
+
+
+class OrderPublic(BaseModel):
+    order_id: str
+    consumer_id: str
+    restaurant_id: str
+    restaurant_name: str
+    state: OrderState
+    total_cents: int
+    line_items: list[LineItem]
+    saga_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReplicaRestaurant(SQLModel, table=True):
+    """Orders' own copy of a kitchen restaurant, fed by kitchen's event feed."""
+
+    __tablename__ = "replica_restaurant"
+
+    id: str = Field(primary_key=True, max_length=100)
+    name: str
+    accepting_orders: bool = True
+    menu_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+
+    def price(self, items: list[LineItemIn]) -> list[LineItem]:
+        """Price the order from this replica's menu; the client never sends prices."""
+        if not items:
+            raise DomainError("invalid_quantity", "an order needs at least one line item")
+        menu = {item["id"]: item for item in self.menu_items}
+        priced = []
+        for item in items:
+            if item.menu_item_id not in menu:
+                raise DomainError("unknown_menu_item", f"menu item {item.menu_item_id!r} is unknown")
+            if not 1 <= item.quantity <= 1000:
+                raise DomainError("invalid_quantity", f"quantity {item.quantity} is not 1..1000")
+            entry = menu[item.menu_item_id]
+            priced.append(LineItem(menu_item_id=entry["id"], name=entry["name"],
+                                   quantity=item.quantity, price_cents=entry["price_cents"]))
+        return priced
+
+
+class Order(SQLModel, table=True):
+    __tablename__ = "orders"
+
+    id: str = Field(primary_key=True, max_length=100)
+    consumer_id: str = Field(index=True, max_length=100)
+    restaurant_id: str = Field(max_length=100)
+    restaurant_name: str = ""
+    state: OrderState = Field(default=OrderState.APPROVAL_PENDING, max_length=30)
+    total_cents: int = 0
+    line_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    saga_id: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @classmethod
+    def place(cls, command: OrderCreate, restaurant: ReplicaRestaurant | None) -> "Order":
+        if restaurant is None:
+            raise DomainError("unknown_restaurant", f"restaurant {command.restaurant_id!r} is unknown")
+        items = restaurant.price(command.line_items)
+        return cls(
+            id=command.order_id,
+            consumer_id=command.consumer_id,
+            restaurant_id=restaurant.id,
+            restaurant_name=restaurant.name,
+            total_cents=sum(item.price_cents * item.quantity for item in items),
+            line_items=[item.model_dump() for item in items],
+            saga_id=command.saga_id,
+        )
+
+    def approve(self) -> None:
+        self._move({OrderState.APPROVAL_PENDING}, OrderState.APPROVED, "order_not_approvable")
+
+    def reject(self) -> None:
+        self._move({OrderState.APPROVAL_PENDING}, OrderState.REJECTED, "order_not_rejectable")
+
+    def begin_cancel(self) -> None:
+        self._move({OrderState.APPROVED}, OrderState.CANCEL_PENDING, "order_not_cancellable")
+
+    def undo_cancel(self) -> None:
+        self._move({OrderState.CANCEL_PENDING}, OrderState.APPROVED, "order_not_cancel_pending")
+
+    def confirm_cancel(self) -> None:
+        self._move({OrderState.CANCEL_PENDING}, OrderState.CANCELLED, "order_not_cancel_pending")
+
+    def _move(self, sources: set[OrderState], target: OrderState, code: str) -> None:
+        if self.state not in sources:
+            raise Conflict(code, f"order {self.id} is {self.state}, cannot become {target}")
+        self.state = target
+        self.updated_at = utcnow()
+
+    def public(self) -> OrderPublic:
+        return OrderPublic(
+            order_id=self.id,
+            consumer_id=self.consumer_id,
+            restaurant_id=self.restaurant_id,
+            restaurant_name=self.restaurant_name,
+            state=self.state,
+            total_cents=self.total_cents,
+            line_items=[LineItem.model_validate(item) for item in self.line_items],
+            saga_id=self.saga_id,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+        )

@@ -1,0 +1,1 @@
+"""Test helpers: real HTTP servers, real databases, real Temporal."""
