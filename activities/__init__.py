@@ -1,0 +1,1 @@
+"""Saga activities: one class per participant, each method one HTTP call."""

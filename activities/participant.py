@@ -1,0 +1,59 @@
+"""One HTTP call to a participant, with the saga's error taxonomy.
+
+* 2xx → the answer body.
+* 4xx with a code (a business answer) → non-retryable `ApplicationError(type=<code>)`.
+* 5xx, 408, 429, timeouts, connection errors → retryable `ApplicationError`.
+"""
+
+from typing import Any
+
+import httpx
+from temporalio import activity
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
+
+from workflows.state import StepCall, StepOutcome
+
+RETRYABLE_4XX = {408, 425, 429}
+
+
+class Participant:
+    def __init__(self, http: httpx.AsyncClient, base_url: str) -> None:
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+
+    async def post(self, path: str, call: StepCall, body: dict[str, Any] | None = None) -> StepOutcome:
+        attempt = activity.info().attempt
+        url = f"{self.base_url}{path}"
+        headers = {"Idempotency-Key": call.idempotency_key}
+        try:
+            response = await self.http.post(url, json=body, headers=headers)
+        except httpx.HTTPError as error:
+            raise ApplicationError(
+                f"{url} unreachable: {type(error).__name__} {error}",
+                {"attempt": attempt},
+                type="participant_unreachable",
+            ) from error
+        return StepOutcome(body=_answer(response, attempt), attempt=attempt)
+
+
+def _answer(response: httpx.Response, attempt: int) -> dict[str, Any]:
+    status = response.status_code
+    if status < 300:
+        body: dict[str, Any] = response.json()
+        return body
+    code, message = _error(response)
+    details = {"attempt": attempt, "status": status}
+    business = 400 <= status < 500 and status not in RETRYABLE_4XX
+    # A business answer is an expected outcome, not a fault: logged without a stack trace.
+    category = ApplicationErrorCategory.BENIGN if business else ApplicationErrorCategory.UNSPECIFIED
+    raise ApplicationError(
+        message, details, type=code, non_retryable=business, category=category
+    )
+
+
+def _error(response: httpx.Response) -> tuple[str, str]:
+    try:
+        error = response.json()["error"]
+        return str(error["code"]), str(error["message"])
+    except (ValueError, KeyError, TypeError):
+        return f"http_{response.status_code}", response.text[:200] or response.reason_phrase

@@ -1,0 +1,1 @@
+"""Saga workflows: the engine, the definitions and the workflow classes Temporal runs."""

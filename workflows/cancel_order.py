@@ -1,0 +1,44 @@
+"""Cancel Order saga."""
+
+from dataclasses import dataclass, field
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.base import SagaWorkflow
+    from workflows.definition import compensatable, pivot, retriable, saga
+    from workflows.state import SagaOptions, SagaState
+
+CANCEL_ORDER = saga(
+    "CancelOrder",
+    compensatable("begin_cancel", "orders.begin_cancel", compensation="orders.undo_cancel"),
+    compensatable(
+        "begin_cancel_ticket", "kitchen.begin_cancel_ticket", compensation="kitchen.undo_cancel_ticket"
+    ),
+    pivot("reverse_authorization", "accounting.reverse_authorization"),
+    retriable("confirm_cancel_ticket", "kitchen.confirm_cancel_ticket"),
+    retriable("confirm_cancel", "orders.confirm_cancel"),
+)
+
+
+@dataclass
+class CancelOrderInput:
+    order_id: str
+    options: SagaOptions = field(default_factory=SagaOptions)
+
+
+def cancel_order_saga_id(order_id: str) -> str:
+    return f"cancel-order-{order_id}"
+
+
+@workflow.defn(name=CANCEL_ORDER.saga_type)
+class CancelOrderWorkflow(SagaWorkflow):
+    definition = CANCEL_ORDER
+
+    @workflow.init
+    def __init__(self, saga_input: CancelOrderInput) -> None:
+        self._start(saga_input, saga_input.options)
+
+    @workflow.run
+    async def run(self, saga_input: CancelOrderInput) -> SagaState:
+        return await self.saga.execute()

@@ -1,0 +1,121 @@
+"""Saga-level status: what a workflow query returns and what the API reports."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class SagaStatus(StrEnum):
+    RUNNING = "RUNNING"
+    COMPENSATING = "COMPENSATING"
+    COMPLETED = "COMPLETED"
+    COMPENSATED = "COMPENSATED"
+    CANCELLED = "CANCELLED"
+    NEEDS_ATTENTION = "NEEDS_ATTENTION"
+    FAILED = "FAILED"
+
+
+CLOSED_STATUSES = {
+    SagaStatus.COMPLETED,
+    SagaStatus.COMPENSATED,
+    SagaStatus.CANCELLED,
+    SagaStatus.FAILED,
+}
+
+
+class StepStatus(StrEnum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    COMPENSATING = "COMPENSATING"
+    COMPENSATED = "COMPENSATED"
+    SKIPPED = "SKIPPED"
+
+
+@dataclass
+class ErrorInfo:
+    code: str
+    message: str
+
+
+@dataclass
+class OperatorAction:
+    actor: str
+    at: datetime
+    action: str
+    reason: str
+    step: str | None
+
+
+@dataclass
+class StepState:
+    name: str
+    kind: str
+    status: StepStatus = StepStatus.PENDING
+    attempts: int = 0
+    error: ErrorInfo | None = None
+    compensation: str | None = None
+    compensation_attempts: int = 0
+
+
+@dataclass
+class SagaState:
+    saga_id: str
+    saga_type: str
+    status: SagaStatus
+    steps: list[StepState]
+    started_at: datetime
+    error: ErrorInfo | None = None
+    closed_at: datetime | None = None
+    past_pivot: bool = False
+    operator_actions: list[OperatorAction] = field(default_factory=list)
+    result: dict[str, Any] = field(default_factory=dict)
+
+    def step(self, name: str) -> StepState:
+        return next(step for step in self.steps if step.name == name)
+
+
+@dataclass
+class StepCall:
+    """The one input of every saga activity."""
+
+    saga_id: str
+    step: str
+    role: str  # "action" or "compensation"
+    input: dict[str, Any]
+    results: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"{self.saga_id}:{self.step}:{self.role}"
+
+
+@dataclass
+class StepOutcome:
+    """What a saga activity returns: the participant's answer and the attempt that got it."""
+
+    body: dict[str, Any]
+    attempt: int = 1
+
+
+@dataclass
+class SagaOptions:
+    """Per-saga settings, fixed when the saga starts so that replays see the same values."""
+
+    deadline_seconds: float = 300.0
+    step_timeout_seconds: float = 10.0
+    step_max_attempts: int = 10
+    compensation_max_attempts: int = 20
+    retry_initial_seconds: float = 0.2
+    retry_max_interval_seconds: float = 5.0
+
+
+@dataclass
+class Resolution:
+    """An operator's decision for a saga that needs attention."""
+
+    action: str  # "retry" or "skip"
+    reason: str
+    actor: str = "operator"
