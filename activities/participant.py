@@ -21,7 +21,9 @@ class Participant:
         self.http = http
         self.base_url = base_url.rstrip("/")
 
-    async def post(self, path: str, call: StepCall, body: dict[str, Any] | None = None) -> StepOutcome:
+    async def post(
+        self, path: str, call: StepCall, body: dict[str, Any] | None = None
+    ) -> StepOutcome:
         attempt = activity.info().attempt
         url = f"{self.base_url}{path}"
         headers = {"Idempotency-Key": call.idempotency_key}
@@ -46,9 +48,7 @@ def _answer(response: httpx.Response, attempt: int) -> dict[str, Any]:
     business = 400 <= status < 500 and status not in RETRYABLE_4XX
     # A business answer is an expected outcome, not a fault: logged without a stack trace.
     category = ApplicationErrorCategory.BENIGN if business else ApplicationErrorCategory.UNSPECIFIED
-    raise ApplicationError(
-        message, details, type=code, non_retryable=business, category=category
-    )
+    raise ApplicationError(message, details, type=code, non_retryable=business, category=category)
 
 
 def _error(response: httpx.Response) -> tuple[str, str]:

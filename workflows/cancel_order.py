@@ -13,7 +13,9 @@ CANCEL_ORDER = saga(
     "CancelOrder",
     compensatable("begin_cancel", "orders.begin_cancel", compensation="orders.undo_cancel"),
     compensatable(
-        "begin_cancel_ticket", "kitchen.begin_cancel_ticket", compensation="kitchen.undo_cancel_ticket"
+        "begin_cancel_ticket",
+        "kitchen.begin_cancel_ticket",
+        compensation="kitchen.undo_cancel_ticket",
     ),
     pivot("reverse_authorization", "accounting.reverse_authorization"),
     retriable("confirm_cancel_ticket", "kitchen.confirm_cancel_ticket"),

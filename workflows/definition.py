@@ -1,11 +1,11 @@
 """Saga definitions are data: one line per step, read like the table in the design.
 
-    CREATE_ORDER = saga(
-        "CreateOrder",
-        compensatable("create_order", "orders.create_order", compensation="orders.reject_order"),
-        pivot("authorize_card", "accounting.authorize_card"),
-        retriable("approve_order", "orders.approve_order"),
-    )
+CREATE_ORDER = saga(
+    "CreateOrder",
+    compensatable("create_order", "orders.create_order", compensation="orders.reject_order"),
+    pivot("authorize_card", "accounting.authorize_card"),
+    retriable("approve_order", "orders.approve_order"),
+)
 """
 
 from dataclasses import dataclass

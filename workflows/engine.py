@@ -7,6 +7,7 @@ that cannot succeed puts the saga in NEEDS_ATTENTION until an operator resolves 
 """
 
 import asyncio
+import builtins
 from collections.abc import Awaitable
 from dataclasses import asdict
 from datetime import timedelta
@@ -95,7 +96,7 @@ class SagaRun:
                 return None
             except asyncio.CancelledError:
                 stop = ErrorInfo("cancelled", "the saga was cancelled on request")
-            except asyncio.TimeoutError:
+            except builtins.TimeoutError:
                 seconds = self.options.deadline_seconds
                 stop = ErrorInfo("deadline_exceeded", f"the pivot was not passed within {seconds}s")
             if self.pivot_started:
@@ -212,13 +213,14 @@ class SagaRun:
 
     async def _activity(self, name: str, step: Step, role: str, retry: RetryPolicy) -> StepOutcome:
         call = StepCall(self.state.saga_id, step.name, role, self.data, dict(self.results))
-        return await workflow.execute_activity(
+        outcome: StepOutcome = await workflow.execute_activity(
             name,
             call,
             result_type=StepOutcome,
             start_to_close_timeout=timedelta(seconds=self.options.step_timeout_seconds),
             retry_policy=retry,
         )
+        return outcome
 
     def _retry(self, maximum_attempts: int) -> RetryPolicy:
         return RetryPolicy(

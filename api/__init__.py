@@ -1,0 +1,1 @@
+"""The public saga API: starts sagas and reports saga-level status."""

@@ -1,0 +1,56 @@
+"""API settings: tokens, where the orders service and the order-history view are, saga options."""
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from workflows.state import SagaOptions
+
+
+class ApiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SAGA_API_", env_file=".env", extra="ignore")
+
+    token: SecretStr | None = Field(
+        default=None, description="SAGA_API_TOKEN; its name is 'operator'"
+    )
+    tokens: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description='more tokens by name: SAGA_API_TOKENS=\'{"alice": "..."}\'',
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    orders_url: str = "http://127.0.0.1:8102"
+    order_history_url: str = "http://127.0.0.1:8105"
+    web_ui_url: str = "http://localhost:8233"
+    http_timeout_seconds: float = 5.0
+    max_body_bytes: int = 64 * 1024
+    log_level: str = "info"
+
+    def named_tokens(self) -> dict[str, str]:
+        named = {name: secret.get_secret_value() for name, secret in self.tokens.items()}
+        if self.token is not None:
+            named.setdefault("operator", self.token.get_secret_value())
+        return named
+
+
+class SagaSettings(BaseSettings):
+    """Options every new saga gets; each saga keeps the values it started with."""
+
+    model_config = SettingsConfigDict(env_prefix="SAGA_", env_file=".env", extra="ignore")
+
+    create_order_deadline_seconds: float = 300.0
+    cancel_order_deadline_seconds: float = 300.0
+    step_timeout_seconds: float = 10.0
+    step_max_attempts: int = 10
+    compensation_max_attempts: int = 20
+    retry_initial_seconds: float = 0.2
+    retry_max_interval_seconds: float = 5.0
+
+    def options(self, deadline_seconds: float) -> SagaOptions:
+        return SagaOptions(
+            deadline_seconds=deadline_seconds,
+            step_timeout_seconds=self.step_timeout_seconds,
+            step_max_attempts=self.step_max_attempts,
+            compensation_max_attempts=self.compensation_max_attempts,
+            retry_initial_seconds=self.retry_initial_seconds,
+            retry_max_interval_seconds=self.retry_max_interval_seconds,
+        )

@@ -1,0 +1,66 @@
+"""Dependencies: the process-wide Temporal client and HTTP client, settings, and the caller."""
+
+import hmac
+from typing import Annotated
+
+import httpx
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from temporalio.client import Client
+
+from api.config import ApiSettings, SagaSettings
+from common.errors import DomainError
+from common.temporal import TemporalSettings
+
+bearer = HTTPBearer(auto_error=False)
+
+
+class Unauthorized(DomainError):
+    status = 401
+
+
+def get_temporal(request: Request) -> Client:
+    client: Client = request.app.state.temporal
+    return client
+
+
+def get_http(request: Request) -> httpx.AsyncClient:
+    http: httpx.AsyncClient = request.app.state.http
+    return http
+
+
+def get_settings(request: Request) -> ApiSettings:
+    settings: ApiSettings = request.app.state.settings
+    return settings
+
+
+def get_saga_settings(request: Request) -> SagaSettings:
+    settings: SagaSettings = request.app.state.saga_settings
+    return settings
+
+
+def get_temporal_settings(request: Request) -> TemporalSettings:
+    settings: TemporalSettings = request.app.state.temporal_settings
+    return settings
+
+
+def authenticate(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> str:
+    """The name of the token the caller presented; 401 without a valid one."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("unauthorized", "a bearer token is required")
+    presented = credentials.credentials.encode()
+    for name, token in request.app.state.tokens.items():
+        if hmac.compare_digest(presented, token.encode()):
+            return str(name)
+    raise Unauthorized("unauthorized", "the bearer token is not valid")
+
+
+TemporalDep = Annotated[Client, Depends(get_temporal)]
+HttpDep = Annotated[httpx.AsyncClient, Depends(get_http)]
+SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+SagaSettingsDep = Annotated[SagaSettings, Depends(get_saga_settings)]
+TemporalSettingsDep = Annotated[TemporalSettings, Depends(get_temporal_settings)]
+Caller = Annotated[str, Depends(authenticate)]

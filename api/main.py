@@ -1,0 +1,67 @@
+"""Saga API app: `uvicorn --factory api.main:create_app --port 8000`."""
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from temporalio.client import Client
+
+from api.config import ApiSettings, SagaSettings
+from api.routes import consumers, health, orders, sagas
+from common.errors import error_body, install_error_handlers
+from common.temporal import TemporalSettings, connect_temporal
+
+log = logging.getLogger("api")
+
+
+def create_app(
+    settings: ApiSettings | None = None,
+    saga_settings: SagaSettings | None = None,
+    temporal_settings: TemporalSettings | None = None,
+    temporal_client: Client | None = None,
+) -> FastAPI:
+    settings = settings or ApiSettings()
+    tokens = settings.named_tokens()
+    if not tokens:
+        raise RuntimeError("set SAGA_API_TOKEN (or SAGA_API_TOKENS) before starting the API")
+    temporal_settings = temporal_settings or TemporalSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.temporal = temporal_client or await connect_temporal(temporal_settings)
+        async with httpx.AsyncClient(timeout=settings.http_timeout_seconds) as http:
+            app.state.http = http
+            log.info("saga API ready; Temporal at %s", temporal_settings.address)
+            yield
+
+    app = FastAPI(
+        title="Saga service",
+        description="Starts sagas and reports saga-level status.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.saga_settings = saga_settings or SagaSettings()
+    app.state.temporal_settings = temporal_settings
+    app.state.tokens = tokens
+    install_error_handlers(app)
+    limit_body_size(app, settings.max_body_bytes)
+    for router in (health.router, orders.router, sagas.router, consumers.router):
+        app.include_router(router)
+    return app
+
+
+def limit_body_size(app: FastAPI, max_bytes: int) -> None:
+    """Refuse bodies larger than `max_bytes` before reading them."""
+
+    @app.middleware("http")
+    async def check(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > max_bytes):
+            body = error_body("body_too_large", f"request bodies are limited to {max_bytes} bytes")
+            return JSONResponse(body, status_code=413)
+        return await call_next(request)

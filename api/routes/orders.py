@@ -1,0 +1,97 @@
+"""Orders: start the Create Order and Cancel Order sagas; read an order."""
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter
+
+from api.deps import (
+    Caller,
+    HttpDep,
+    SagaSettingsDep,
+    SettingsDep,
+    TemporalDep,
+    TemporalSettingsDep,
+)
+from api.proxy import get_json
+from api.sagas import request_hash, start_saga
+from api.schemas import OrderAccepted, OrderRequest, SagaAccepted
+from common.errors import Conflict, NotFound
+from common.idempotency import IdempotencyKey
+from workflows.cancel_order import CANCEL_ORDER, CancelOrderInput, cancel_order_saga_id
+from workflows.create_order import CREATE_ORDER, CreateOrderInput, LineItem, create_order_saga_id
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+ORDER_IDS = uuid.UUID("6f1c1f3e-6a53-4a0e-9d0c-5c0b7f0f2b1d")
+
+
+def new_order_id(caller: str, key: str | None) -> str:
+    """A fresh id, or the same id for the same caller and Idempotency-Key."""
+    return uuid.uuid5(ORDER_IDS, f"{caller}\n{key}").hex if key else uuid.uuid4().hex
+
+
+@router.post("", status_code=202, response_model=OrderAccepted)
+async def create_order(
+    body: OrderRequest,
+    caller: Caller,
+    temporal: TemporalDep,
+    sagas: SagaSettingsDep,
+    temporal_settings: TemporalSettingsDep,
+    key: IdempotencyKey = None,
+) -> OrderAccepted:
+    order_id = new_order_id(caller, key)
+    saga_input = CreateOrderInput(
+        order_id=order_id,
+        consumer_id=body.consumer_id,
+        restaurant_id=body.restaurant_id,
+        line_items=[LineItem(i.menu_item_id, i.quantity) for i in body.line_items],
+        options=sagas.options(sagas.create_order_deadline_seconds),
+    )
+    started = await start_saga(
+        temporal,
+        CREATE_ORDER.saga_type,
+        saga_input,
+        create_order_saga_id(order_id),
+        temporal_settings.task_queue,
+        request_hash(body.model_dump(mode="json")) if key else None,
+    )
+    return OrderAccepted(order_id=order_id, saga_id=started.saga_id, status=started.status)
+
+
+@router.get("/{order_id}")
+async def get_order(order_id: str, _: Caller, http: HttpDep, settings: SettingsDep) -> Any:
+    """From the order-history view; from the orders service while the view has not caught up."""
+    view = await get_json(http, f"{settings.order_history_url}/orders/{order_id}", missing_ok=True)
+    if view is not None:
+        return view
+    order = await get_json(http, f"{settings.orders_url}/orders/{order_id}", missing_ok=True)
+    if order is None:
+        raise NotFound("order_not_found", f"order {order_id} not found")
+    return order
+
+
+@router.post("/{order_id}/cancel", status_code=202, response_model=SagaAccepted)
+async def cancel_order(
+    order_id: str,
+    _: Caller,
+    http: HttpDep,
+    settings: SettingsDep,
+    temporal: TemporalDep,
+    sagas: SagaSettingsDep,
+    temporal_settings: TemporalSettingsDep,
+) -> SagaAccepted:
+    order = await get_json(http, f"{settings.orders_url}/orders/{order_id}", missing_ok=True)
+    if order is None:
+        raise NotFound("order_not_found", f"order {order_id} not found")
+    if order["state"] != "APPROVED":
+        raise Conflict("order_not_cancellable", f"order {order_id} is {order['state']}")
+    saga_input = CancelOrderInput(order_id, sagas.options(sagas.cancel_order_deadline_seconds))
+    started = await start_saga(
+        temporal,
+        CANCEL_ORDER.saga_type,
+        saga_input,
+        cancel_order_saga_id(order_id),
+        temporal_settings.task_queue,
+        request_hash({"cancel": order_id}),
+    )
+    return SagaAccepted(saga_id=started.saga_id, status=started.status)

@@ -1,0 +1,65 @@
+"""Saga-level status, listing, cancellation and the operator's repair."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import Caller, SettingsDep, TemporalDep, TemporalSettingsDep
+from api.sagas import cancel_saga, list_sagas, resolve_saga, saga_state
+from api.schemas import ResolveRequest, SagaAccepted, SagaOut, SagaPage, SagaSummaryOut
+from workflows.state import Resolution, SagaState
+
+router = APIRouter(prefix="/sagas", tags=["sagas"])
+
+
+def _out(state: SagaState, ui: str, namespace: str) -> SagaOut:
+    saga = SagaOut.model_validate(state)
+    saga.web_ui_url = f"{ui}/namespaces/{namespace}/workflows/{state.saga_id}"
+    return saga
+
+
+@router.get("", response_model=SagaPage)
+async def get_sagas(
+    _: Caller,
+    temporal: TemporalDep,
+    saga_type: str | None = None,
+    status: str | None = None,
+    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+    page_token: str | None = None,
+) -> SagaPage:
+    sagas, token = await list_sagas(temporal, saga_type, status, page_size, page_token)
+    return SagaPage(
+        sagas=[SagaSummaryOut.model_validate(saga) for saga in sagas], next_page_token=token
+    )
+
+
+@router.get("/{saga_id}", response_model=SagaOut)
+async def get_saga(
+    saga_id: str,
+    _: Caller,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    temporal_settings: TemporalSettingsDep,
+) -> SagaOut:
+    state = await saga_state(temporal, saga_id)
+    return _out(state, settings.web_ui_url, temporal_settings.namespace)
+
+
+@router.post("/{saga_id}/cancel", status_code=202, response_model=SagaAccepted)
+async def cancel(saga_id: str, _: Caller, temporal: TemporalDep) -> SagaAccepted:
+    state = await cancel_saga(temporal, saga_id)
+    return SagaAccepted(saga_id=saga_id, status=state.status)
+
+
+@router.post("/{saga_id}/resolve", status_code=202, response_model=SagaOut)
+async def resolve(
+    saga_id: str,
+    body: ResolveRequest,
+    caller: Caller,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    temporal_settings: TemporalSettingsDep,
+) -> SagaOut:
+    resolution = Resolution(action=body.action, reason=body.reason, actor=caller)
+    state = await resolve_saga(temporal, saga_id, resolution)
+    return _out(state, settings.web_ui_url, temporal_settings.namespace)

@@ -1,0 +1,250 @@
+"""Saga operations on Temporal: start, describe, list, cancel, resolve."""
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from temporalio.api.enums.v1 import WorkflowExecutionStatus as RawStatus
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.converter import value_to_type
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from common.errors import Conflict, DomainError, NotFound
+from workflows.base import RESOLVE_UPDATE, STATUS_QUERY
+from workflows.engine import SAGA_STATUS, SAGA_TYPE
+from workflows.registry import DEFINITIONS
+from workflows.state import (
+    CLOSED_STATUSES,
+    ErrorInfo,
+    Resolution,
+    SagaState,
+    SagaStatus,
+    StepStatus,
+)
+
+REQUEST_HASH = "request_hash"
+
+
+@dataclass
+class Started:
+    saga_id: str
+    status: str
+    duplicate: bool
+
+
+def request_hash(body: Any) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def start_saga(
+    client: Client,
+    workflow: str,
+    saga_input: Any,
+    saga_id: str,
+    task_queue: str,
+    fingerprint: str | None = None,
+) -> Started:
+    """Start a saga once per id. Starting it again with the same request is a no-op that
+    answers the existing saga; with another request it is an error."""
+    attributes = TypedSearchAttributes(
+        [
+            SearchAttributePair(SAGA_TYPE, workflow),
+            SearchAttributePair(SAGA_STATUS, SagaStatus.RUNNING.value),
+        ]
+    )
+    try:
+        await client.start_workflow(
+            workflow,
+            saga_input,
+            id=saga_id,
+            task_queue=task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            memo={REQUEST_HASH: fingerprint} if fingerprint else None,
+            search_attributes=attributes,
+        )
+    except WorkflowAlreadyStartedError:
+        return await _existing(client, saga_id, fingerprint)
+    return Started(saga_id, SagaStatus.RUNNING.value, duplicate=False)
+
+
+async def _existing(client: Client, saga_id: str, fingerprint: str | None) -> Started:
+    description = await client.get_workflow_handle(saga_id).describe()
+    memo = await description.memo()
+    if fingerprint is None or memo.get(REQUEST_HASH) != fingerprint:
+        raise DomainError(
+            "idempotency_key_reused", "this Idempotency-Key was used with another request body"
+        )
+    status = description.typed_search_attributes.get(SAGA_STATUS) or SagaStatus.RUNNING.value
+    return Started(saga_id, status, duplicate=True)
+
+
+async def saga_state(client: Client, saga_id: str) -> SagaState:
+    """The saga's status: by query while it runs, from its result once it has closed."""
+    handle = client.get_workflow_handle(saga_id, result_type=SagaState)
+    description = await _describe(handle)
+    if description.workflow_type not in DEFINITIONS:
+        raise NotFound("saga_not_found", f"saga {saga_id} not found")
+    if description.status == WorkflowExecutionStatus.COMPLETED:
+        state: SagaState = await handle.result()
+        return state
+    if description.status == WorkflowExecutionStatus.RUNNING:
+        state = await handle.query(STATUS_QUERY, result_type=SagaState)
+        _live_attempts(state, description.raw_description.pending_activities)
+        return state
+    return await _failed_state(handle, description)
+
+
+async def _failed_state(handle: WorkflowHandle[Any, Any], description: Any) -> SagaState:
+    """Terminated, timed out or failed: the last known steps (by replay) and status FAILED."""
+    try:
+        state: SagaState = await handle.query(STATUS_QUERY, result_type=SagaState)
+    except Exception:  # no worker could replay it: report what visibility knows
+        state = SagaState(
+            saga_id=handle.id,
+            saga_type=description.workflow_type,
+            status=SagaStatus.FAILED,
+            steps=[],
+            started_at=description.start_time,
+        )
+    state.status = SagaStatus.FAILED
+    state.closed_at = description.close_time
+    name = RawStatus.Name(description.raw_description.workflow_execution_info.status)
+    state.error = state.error or _failure(name)
+    return state
+
+
+def _failure(name: str) -> ErrorInfo:
+    return ErrorInfo("saga_failed", f"the saga workflow ended as {name}")
+
+
+def _live_attempts(state: SagaState, pending: Any) -> None:
+    """While a step's activity is retrying, report its current attempt."""
+    running = [s for s in state.steps if s.status in (StepStatus.RUNNING, StepStatus.COMPENSATING)]
+    for step, activity in zip(running, pending, strict=False):
+        if step.status is StepStatus.RUNNING:
+            step.attempts = max(step.attempts, activity.attempt)
+        else:
+            step.compensation_attempts = max(step.compensation_attempts, activity.attempt)
+
+
+async def _describe(handle: WorkflowHandle[Any, Any]) -> Any:
+    try:
+        return await handle.describe()
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise NotFound("saga_not_found", f"saga {handle.id} not found") from error
+        raise
+
+
+@dataclass
+class SagaSummary:
+    saga_id: str
+    saga_type: str
+    status: str
+    started_at: datetime
+    closed_at: datetime | None
+
+
+async def list_sagas(
+    client: Client,
+    saga_type: str | None,
+    status: str | None,
+    page_size: int,
+    page_token: str | None,
+) -> tuple[list[SagaSummary], str | None]:
+    iterator = client.list_workflows(
+        visibility_query(saga_type, status),
+        page_size=page_size,
+        next_page_token=_decode_token(page_token),
+    )
+    await iterator.fetch_next_page()
+    sagas = [
+        SagaSummary(
+            saga_id=execution.id,
+            saga_type=execution.workflow_type,
+            status=execution.typed_search_attributes.get(SAGA_STATUS) or "",
+            started_at=execution.start_time,
+            closed_at=execution.close_time,
+        )
+        for execution in iterator.current_page or []
+    ]
+    token = iterator.next_page_token
+    return sagas, base64.urlsafe_b64encode(token).decode() if token else None
+
+
+def visibility_query(saga_type: str | None, status: str | None) -> str:
+    """Only values from our own vocabulary ever reach the query string."""
+    types = [saga_type] if saga_type else sorted(DEFINITIONS)
+    for value in types:
+        if value not in DEFINITIONS:
+            raise DomainError(
+                "invalid_saga_type", f"saga_type must be one of {sorted(DEFINITIONS)}"
+            )
+    clauses = ["SagaType IN (" + ", ".join(f"'{value}'" for value in types) + ")"]
+    if status:
+        if status not in SagaStatus.__members__:
+            raise DomainError("invalid_status", f"status must be one of {list(SagaStatus)}")
+        clauses.append(f"SagaStatus = '{status}'")
+    return " AND ".join(clauses)
+
+
+def _decode_token(token: str | None) -> bytes | None:
+    if not token:
+        return None
+    try:
+        return base64.urlsafe_b64decode(token.encode())
+    except (binascii.Error, ValueError) as error:
+        raise DomainError("invalid_page_token", "page_token is not valid", status=400) from error
+
+
+async def cancel_saga(client: Client, saga_id: str) -> SagaState:
+    """Request cancellation; refused once the saga is closed or its pivot has started."""
+    state = await saga_state(client, saga_id)
+    if state.status in CLOSED_STATUSES:
+        raise Conflict("saga_closed", f"saga {saga_id} is {state.status}")
+    if pivot_started(state):
+        raise Conflict("past_pivot", f"saga {saga_id} has passed its pivot and will finish")
+    await client.get_workflow_handle(saga_id).cancel()
+    return state
+
+
+def pivot_started(state: SagaState) -> bool:
+    definition = DEFINITIONS[state.saga_type]
+    if definition.pivot_index is None:
+        return False
+    pivot = state.steps[definition.pivot_index]
+    return state.past_pivot or pivot.status is not StepStatus.PENDING
+
+
+async def resolve_saga(client: Client, saga_id: str, resolution: Resolution) -> SagaState:
+    state = await saga_state(client, saga_id)
+    if state.status in CLOSED_STATUSES:
+        raise Conflict("saga_closed", f"saga {saga_id} is {state.status}")
+    handle = client.get_workflow_handle(saga_id)
+    try:
+        result = await handle.execute_update(RESOLVE_UPDATE, resolution, result_type=SagaState)
+    except WorkflowUpdateFailedError as error:
+        cause = error.cause
+        code = (
+            cause.type if isinstance(cause, ApplicationError) and cause.type else "not_resolvable"
+        )
+        raise Conflict(code, str(getattr(cause, "message", cause))) from error
+    return value_to_type(SagaState, result) if not isinstance(result, SagaState) else result
