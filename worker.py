@@ -75,11 +75,16 @@ async def serve() -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        log.info("worker polling %s on %s (%s)", temporal.task_queue, temporal.address,
-                 temporal.namespace)
+        log.info(
+            "worker polling %s on %s (%s)",
+            temporal.task_queue,
+            temporal.address,
+            temporal.namespace,
+        )
         running = asyncio.create_task(worker.run())
-        await asyncio.wait([running, asyncio.create_task(stop.wait())],
-                           return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(
+            [running, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED
+        )
         if not running.done():
             log.info("shutting down: finishing in-flight work")
             await worker.shutdown()

@@ -21,9 +21,12 @@ def test_server_binary() -> str:
 # The dev server polls its transfer queue 20 times a second by default; faster dispatch makes
 # every saga test quicker.
 DEV_SERVER_ARGS = [
-    "--dynamic-config-value", "history.transferProcessorMaxPollRPS=1000",
-    "--sqlite-pragma", "journal_mode=wal",
-    "--sqlite-pragma", "synchronous=normal",
+    "--dynamic-config-value",
+    "history.transferProcessorMaxPollRPS=1000",
+    "--sqlite-pragma",
+    "journal_mode=wal",
+    "--sqlite-pragma",
+    "synchronous=normal",
 ]
 
 
