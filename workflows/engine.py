@@ -232,6 +232,8 @@ class SagaRun:
 
     def _publish(self, status: SagaStatus, *, saga_type: bool = False) -> None:
         """Set the saga status and keep the search attributes in step with it."""
+        if status is not self.state.status or saga_type:
+            workflow.logger.info("saga %s is %s", self.state.saga_id, status.value)
         self.state.status = status
         updates = [SAGA_STATUS.value_set(status.value)]
         if saga_type:
