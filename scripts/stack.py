@@ -45,29 +45,26 @@ def temporal_dev_server(
     return Service("temporal", command, port, health_path=None)
 
 
-def uvicorn_service(name: str, factory: str, port: int) -> Service:
-    command = [
-        PYTHON, "-m", "uvicorn", "--factory", factory,
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-    ]  # fmt: skip
-    return Service(name, command, port)
+def python_service(name: str, module: str, port: int) -> Service:
+    """A service that serves itself on its settings' host (127.0.0.1 by default) and port."""
+    return Service(name, [PYTHON, "-m", module], port)
 
 
 def participants() -> list[Service]:
     return [
-        uvicorn_service("consumers", "participants.consumers.main:create_app", 8101),
-        uvicorn_service("kitchen", "participants.kitchen.main:create_app", 8103),
-        uvicorn_service("accounting", "participants.accounting.main:create_app", 8104),
-        uvicorn_service("orders", "participants.orders.main:create_app", 8102),  # follows kitchen
+        python_service("consumers", "participants.consumers", 8101),
+        python_service("kitchen", "participants.kitchen", 8103),
+        python_service("accounting", "participants.accounting", 8104),
+        python_service("orders", "participants.orders", 8102),  # follows kitchen's feed
     ]
 
 
 def stack(token: str) -> list[Service]:
     """Every process of `make run`, in start order."""
-    api = uvicorn_service("api", "api.main:create_app", API_PORT)
+    api = python_service("api", "api", API_PORT)
     api.env = {"SAGA_API_TOKEN": token}
     worker = Service("worker", [PYTHON, "worker.py"], 0, health_path=None)
-    view = uvicorn_service("order-history", "views.order_history.main:create_app", 8105)
+    view = python_service("order-history", "views.order_history", 8105)
     return [temporal_dev_server(), *participants(), view, worker, api]
 
 
