@@ -11,6 +11,7 @@ from typing import Any
 from temporalio.api.enums.v1 import WorkflowExecutionStatus as RawStatus
 from temporalio.client import (
     Client,
+    WorkflowExecution,
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
@@ -180,7 +181,7 @@ async def list_sagas(
         SagaSummary(
             saga_id=execution.id,
             saga_type=execution.workflow_type,
-            status=execution.typed_search_attributes.get(SAGA_STATUS) or "",
+            status=_listed_status(execution),
             started_at=execution.start_time,
             closed_at=execution.close_time,
         )
@@ -202,8 +203,27 @@ def visibility_query(saga_type: str | None, status: str | None) -> str:
     if status:
         if status not in SagaStatus.__members__:
             raise DomainError("invalid_status", f"status must be one of {list(SagaStatus)}")
-        clauses.append(f"SagaStatus = '{status}'")
+        clauses.append(_status_clause(SagaStatus(status)))
     return " AND ".join(clauses)
+
+
+# A terminated or failed workflow never got to publish FAILED itself: its SagaStatus is the
+# last one it published, so the execution status decides.
+ENDED_ABNORMALLY = "ExecutionStatus IN ('Terminated', 'Failed', 'TimedOut', 'Canceled')"
+
+
+def _status_clause(status: SagaStatus) -> str:
+    if status is SagaStatus.FAILED:
+        return f"(SagaStatus = 'FAILED' OR {ENDED_ABNORMALLY})"
+    if status in CLOSED_STATUSES:
+        return f"SagaStatus = '{status}'"
+    return f"SagaStatus = '{status}' AND ExecutionStatus = 'Running'"
+
+
+def _listed_status(execution: WorkflowExecution) -> str:
+    if execution.status not in (WorkflowExecutionStatus.RUNNING, WorkflowExecutionStatus.COMPLETED):
+        return SagaStatus.FAILED.value
+    return execution.typed_search_attributes.get(SAGA_STATUS) or SagaStatus.RUNNING.value
 
 
 def _decode_token(token: str | None) -> bytes | None:
