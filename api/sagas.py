@@ -242,6 +242,8 @@ async def cancel_saga(client: Client, saga_id: str) -> SagaState:
         raise Conflict("saga_closed", f"saga {saga_id} is {state.status}")
     if pivot_started(state):
         raise Conflict("past_pivot", f"saga {saga_id} has passed its pivot and will finish")
+    if state.status is not SagaStatus.RUNNING:
+        raise Conflict("saga_compensating", f"saga {saga_id} is {state.status} already")
     await client.get_workflow_handle(saga_id).cancel()
     return state
 
