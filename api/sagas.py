@@ -240,10 +240,10 @@ async def cancel_saga(client: Client, saga_id: str) -> SagaState:
     state = await saga_state(client, saga_id)
     if state.status in CLOSED_STATUSES:
         raise Conflict("saga_closed", f"saga {saga_id} is {state.status}")
+    if state.status is not SagaStatus.RUNNING and not state.past_pivot:
+        raise Conflict("saga_compensating", f"saga {saga_id} is {state.status} already")
     if pivot_started(state):
         raise Conflict("past_pivot", f"saga {saga_id} has passed its pivot and will finish")
-    if state.status is not SagaStatus.RUNNING:
-        raise Conflict("saga_compensating", f"saga {saga_id} is {state.status} already")
     await client.get_workflow_handle(saga_id).cancel()
     return state
 
