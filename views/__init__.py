@@ -1,0 +1,1 @@
+"""The query side (CQRS): views kept current from the participants' event feeds."""

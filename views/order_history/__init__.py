@@ -1,0 +1,1 @@
+"""Order history view: one row per order joining order, ticket and authorization states."""

@@ -1,0 +1,7 @@
+"""`python -m views.order_history`: serve the view on its settings' host and port."""
+
+from common.serve import serve
+from views.order_history.config import Settings
+from views.order_history.main import create_app
+
+serve(create_app, Settings())

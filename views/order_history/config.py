@@ -1,0 +1,23 @@
+from pydantic_settings import SettingsConfigDict
+
+from common.settings import ServiceSettings, sqlite_url
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="ORDER_HISTORY_", env_file=".env", extra="ignore")
+
+    database_url: str = sqlite_url("order_history")
+    port: int = 8105
+    orders_url: str = "http://127.0.0.1:8102"
+    kitchen_url: str = "http://127.0.0.1:8103"
+    accounting_url: str = "http://127.0.0.1:8104"
+    poll_interval: float = 0.1
+    max_lag_seconds: float = 5.0  # /readyz answers "lagging" beyond this
+
+    def feed_urls(self) -> dict[str, str]:
+        """Every source the view follows, by the name its cursor is stored under."""
+        return {
+            "orders": self.orders_url,
+            "kitchen": self.kitchen_url,
+            "accounting": self.accounting_url,
+        }

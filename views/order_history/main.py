@@ -1,0 +1,44 @@
+"""Order history app: `python -m views.order_history` (or `uvicorn --factory
+views.order_history.main:create_app`)."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from common.db import create_tables, make_engine
+from common.errors import install_error_handlers
+from common.web import health_router
+from views.order_history.config import Settings
+from views.order_history.feeds import subscribers
+from views.order_history.models import TABLES
+from views.order_history.routes import consumers, orders, readiness
+
+
+@asynccontextmanager
+async def follow_feeds(app: FastAPI) -> AsyncIterator[None]:
+    """Create the tables, follow every feed while the app runs, stop cleanly."""
+    engine = app.state.engine
+    create_tables(engine, TABLES)
+    async with httpx.AsyncClient(timeout=10) as http:
+        app.state.subscribers = subscribers(app.state.settings, engine, http)
+        for subscriber in app.state.subscribers.values():
+            subscriber.start()
+        try:
+            yield
+        finally:
+            await asyncio.gather(*(s.stop() for s in app.state.subscribers.values()))
+    engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(title="order history", lifespan=follow_feeds)
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    install_error_handlers(app)
+    for router in (consumers.router, orders.router, readiness.router, health_router()):
+        app.include_router(router)
+    return app

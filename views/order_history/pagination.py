@@ -1,0 +1,62 @@
+"""Keyset pagination for the newest-first order list: a page token is the position of the last
+order on the previous page, opaque to clients."""
+
+import base64
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel
+from sqlalchemy import ColumnElement, and_, or_
+from sqlmodel import Session, col, select
+
+from common.errors import DomainError
+from views.order_history.models import OrderHistory, OrderState, as_utc
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+class Position(BaseModel):
+    created_at: AwareDatetime
+    order_id: str
+
+
+def encode_token(row: OrderHistory) -> str:
+    assert row.created_at is not None
+    position = Position(created_at=as_utc(row.created_at), order_id=row.order_id)
+    return base64.urlsafe_b64encode(position.model_dump_json().encode()).decode()
+
+
+def decode_token(token: str) -> Position:
+    try:
+        position = Position.model_validate_json(base64.urlsafe_b64decode(token.encode()))
+    except ValueError as error:  # bad base64, bad JSON and ValidationError alike
+        raise DomainError("invalid_page_token", "the page token is not valid", 400) from error
+    return position.model_copy(update={"created_at": as_utc(position.created_at)})
+
+
+def newest_orders(
+    session: Session,
+    consumer_id: str,
+    state: OrderState | None,
+    after: Position | None,
+    limit: int,
+) -> list[OrderHistory]:
+    """A consumer's orders, newest first. Partial rows have no consumer, so they never match."""
+    query = select(OrderHistory).where(col(OrderHistory.consumer_id) == consumer_id)
+    if state is not None:
+        query = query.where(col(OrderHistory.order_state) == state.value)
+    if after is not None:
+        query = query.where(_older_than(after))
+    newest = (col(OrderHistory.created_at).desc(), col(OrderHistory.order_id).desc())
+    return list(session.exec(query.order_by(*newest).limit(limit)))
+
+
+def _older_than(position: Position) -> ColumnElement[bool]:
+    created_at: datetime = position.created_at
+    return or_(
+        col(OrderHistory.created_at) < created_at,
+        and_(
+            col(OrderHistory.created_at) == created_at,
+            col(OrderHistory.order_id) < position.order_id,
+        ),
+    )
