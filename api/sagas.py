@@ -171,12 +171,17 @@ async def list_sagas(
     page_size: int,
     page_token: str | None,
 ) -> tuple[list[SagaSummary], str | None]:
+    token = _decode_token(page_token)
     iterator = client.list_workflows(
-        visibility_query(saga_type, status),
-        page_size=page_size,
-        next_page_token=_decode_token(page_token),
+        visibility_query(saga_type, status), page_size=page_size, next_page_token=token
     )
-    await iterator.fetch_next_page()
+    try:
+        await iterator.fetch_next_page()
+    except RPCError as error:
+        # The server cannot read a token we did not issue (it answers UNKNOWN for that).
+        if token and error.status in (RPCStatusCode.INVALID_ARGUMENT, RPCStatusCode.UNKNOWN):
+            raise _invalid_token() from error
+        raise
     sagas = [
         SagaSummary(
             saga_id=execution.id,
@@ -187,8 +192,8 @@ async def list_sagas(
         )
         for execution in iterator.current_page or []
     ]
-    token = iterator.next_page_token
-    return sagas, base64.urlsafe_b64encode(token).decode() if token else None
+    following = iterator.next_page_token
+    return sagas, base64.urlsafe_b64encode(following).decode() if following else None
 
 
 def visibility_query(saga_type: str | None, status: str | None) -> str:
@@ -202,7 +207,9 @@ def visibility_query(saga_type: str | None, status: str | None) -> str:
     clauses = ["SagaType IN (" + ", ".join(f"'{value}'" for value in types) + ")"]
     if status:
         if status not in SagaStatus.__members__:
-            raise DomainError("invalid_status", f"status must be one of {list(SagaStatus)}")
+            raise DomainError(
+                "invalid_status", f"status must be one of {[*SagaStatus.__members__]}"
+            )
         clauses.append(_status_clause(SagaStatus(status)))
     return " AND ".join(clauses)
 
@@ -230,9 +237,16 @@ def _decode_token(token: str | None) -> bytes | None:
     if not token:
         return None
     try:
-        return base64.urlsafe_b64decode(token.encode())
+        decoded = base64.b64decode(token.encode(), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError) as error:
-        raise DomainError("invalid_page_token", "page_token is not valid", status=400) from error
+        raise _invalid_token() from error
+    if not decoded:
+        raise _invalid_token()
+    return decoded
+
+
+def _invalid_token() -> DomainError:
+    return DomainError("invalid_page_token", "page_token is not valid", status=400)
 
 
 async def cancel_saga(client: Client, saga_id: str) -> SagaState:

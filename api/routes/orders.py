@@ -13,7 +13,7 @@ from api.deps import (
     TemporalDep,
     TemporalSettingsDep,
 )
-from api.proxy import get_json
+from api.proxy import Unavailable, get_json
 from api.sagas import request_hash, start_saga
 from api.schemas import OrderAccepted, OrderRequest, SagaAccepted
 from common.errors import Conflict, NotFound
@@ -60,8 +60,14 @@ async def create_order(
 
 @router.get("/{order_id}")
 async def get_order(order_id: str, _: Caller, http: HttpDep, settings: SettingsDep) -> Any:
-    """From the order-history view; from the orders service while the view has not caught up."""
-    view = await get_json(http, f"{settings.order_history_url}/orders/{order_id}", missing_ok=True)
+    """From the order-history view; from the orders service while the view has not caught up
+    or cannot be reached (the orders service is the source of truth)."""
+    try:
+        view = await get_json(
+            http, f"{settings.order_history_url}/orders/{order_id}", missing_ok=True
+        )
+    except Unavailable:
+        view = None
     if view is not None:
         return view
     order = await get_json(http, f"{settings.orders_url}/orders/{order_id}", missing_ok=True)

@@ -36,9 +36,14 @@ def menu() -> list[dict[str, Any]]:
 
 
 async def new_consumer(
-    http: httpx.AsyncClient, p: Participants, status: str = "ACTIVE", credit_cents: int | None = 100_000
+    http: httpx.AsyncClient,
+    p: Participants,
+    status: str = "ACTIVE",
+    credit_cents: int | None = 100_000,
 ) -> str:
-    response = await http.post(f"{p.consumers.url}/consumers", json={"name": "Ann", "status": status})
+    response = await http.post(
+        f"{p.consumers.url}/consumers", json={"name": "Ann", "status": status}
+    )
     assert response.status_code == 201, response.text
     consumer_id: str = response.json()["id"]
     if credit_cents is not None:
@@ -48,7 +53,9 @@ async def new_consumer(
     return consumer_id
 
 
-async def new_restaurant(http: httpx.AsyncClient, p: Participants, accepting: bool = True) -> tuple[str, list[dict[str, Any]]]:
+async def new_restaurant(
+    http: httpx.AsyncClient, p: Participants, accepting: bool = True
+) -> tuple[str, list[dict[str, Any]]]:
     items = menu()
     body = {"name": "Ajanta", "accepting_orders": accepting, "menu_items": items}
     response = await http.post(f"{p.kitchen.url}/restaurants", json=body)
@@ -64,8 +71,12 @@ async def new_restaurant(http: httpx.AsyncClient, p: Participants, accepting: bo
 
 
 async def new_world(
-    http: httpx.AsyncClient, p: Participants, *, consumer_status: str = "ACTIVE",
-    credit_cents: int = 100_000, accepting: bool = True,
+    http: httpx.AsyncClient,
+    p: Participants,
+    *,
+    consumer_status: str = "ACTIVE",
+    credit_cents: int = 100_000,
+    accepting: bool = True,
 ) -> World:
     consumer_id = await new_consumer(http, p, consumer_status, credit_cents)
     restaurant_id, items = await new_restaurant(http, p, accepting)

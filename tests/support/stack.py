@@ -64,9 +64,17 @@ class Participants:
 
 def start_participants(database: Callable[[str], str]) -> Participants:
     """The four participants on real sockets, each on its own database, faults enabled."""
-    kitchen = start_server(create_kitchen(KitchenSettings(database_url=database("kitchen"), faults_enabled=True)))
-    consumers = start_server(create_consumers(ConsumersSettings(database_url=database("consumers"), faults_enabled=True)))
-    accounting = start_server(create_accounting(AccountingSettings(database_url=database("accounting"), faults_enabled=True)))
+    kitchen = start_server(
+        create_kitchen(KitchenSettings(database_url=database("kitchen"), faults_enabled=True))
+    )
+    consumers = start_server(
+        create_consumers(ConsumersSettings(database_url=database("consumers"), faults_enabled=True))
+    )
+    accounting = start_server(
+        create_accounting(
+            AccountingSettings(database_url=database("accounting"), faults_enabled=True)
+        )
+    )
     orders = start_server(create_orders(OrdersSettings(
         database_url=database("orders"), faults_enabled=True, kitchen_url=kitchen.url,
         replica_poll_interval=0.05,
@@ -89,7 +97,9 @@ class Stack:
         return httpx.AsyncClient(base_url=self.api.url, headers=headers, timeout=15)
 
 
-def start_api(client: Client, task_queue: str, participants: Participants, sagas: SagaSettings) -> RunningServer:
+def start_api(
+    client: Client, task_queue: str, participants: Participants, sagas: SagaSettings
+) -> RunningServer:
     settings = ApiSettings(
         token=TOKEN,
         tokens={"alice": "alice-token"},

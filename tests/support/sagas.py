@@ -1,0 +1,159 @@
+"""Drive and watch sagas as a client would: the public API, the participants, fault rules."""
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+
+from tests.support.eventually import eventually_async
+from tests.support.servers import RunningServer
+from tests.support.stack import Participants
+
+Json = dict[str, Any]
+TERMINAL = {"COMPLETED", "COMPENSATED", "CANCELLED", "FAILED"}
+
+
+async def saga_of(api: httpx.AsyncClient, saga_id: str) -> Json:
+    response = await api.get(f"/sagas/{saga_id}")
+    assert response.status_code == 200, response.text
+    saga: Json = response.json()
+    return saga
+
+
+async def saga_ends(api: httpx.AsyncClient, saga_id: str, timeout: float = 30) -> Json:
+    """Wait until the saga is closed and return it."""
+
+    async def closed() -> Json:
+        saga = await saga_of(api, saga_id)
+        assert saga["status"] in TERMINAL, saga["status"]
+        return saga
+
+    return await eventually_async(closed, timeout=timeout)
+
+
+async def saga_reaches(api: httpx.AsyncClient, saga_id: str, status: str) -> Json:
+    async def reached() -> Json:
+        saga = await saga_of(api, saga_id)
+        assert saga["status"] == status, saga["status"]
+        return saga
+
+    return await eventually_async(reached, timeout=30)
+
+
+async def step_runs(api: httpx.AsyncClient, saga_id: str, step: str) -> Json:
+    """Wait until `step` is RUNNING (held there by a delay fault)."""
+
+    async def running() -> Json:
+        saga = await saga_of(api, saga_id)
+        assert steps(saga)[step] == "RUNNING", steps(saga)
+        return saga
+
+    return await eventually_async(running)
+
+
+def steps(saga: Json) -> dict[str, str]:
+    """Step name → step status."""
+    return {step["name"]: step["status"] for step in saga["steps"]}
+
+
+def step(saga: Json, name: str) -> Json:
+    found: Json = next(s for s in saga["steps"] if s["name"] == name)
+    return found
+
+
+async def place_order(api: httpx.AsyncClient, body: Json, key: str | None = None) -> Json:
+    headers = {"Idempotency-Key": key} if key else {}
+    response = await api.post("/orders", json=body, headers=headers)
+    assert response.status_code == 202, response.text
+    accepted: Json = response.json()
+    return accepted
+
+
+async def state_at(http: httpx.AsyncClient, url: str) -> str | None:
+    """The `state` of a participant record, None when it does not exist."""
+    response = await http.get(url)
+    if response.status_code == 404:
+        return None
+    assert response.status_code == 200, response.text
+    state: str = response.json()["state"]
+    return state
+
+
+async def available_credit(http: httpx.AsyncClient, p: Participants, consumer_id: str) -> int:
+    account = (await http.get(f"{p.accounting.url}/accounts/{consumer_id}")).json()
+    cents: int = account["available_cents"]
+    return cents
+
+
+class Records:
+    """Where an order's records live in each participant."""
+
+    def __init__(self, http: httpx.AsyncClient, p: Participants, order_id: str) -> None:
+        self.http, self.p, self.order_id = http, p, order_id
+
+    async def order(self) -> str | None:
+        return await state_at(self.http, f"{self.p.orders.url}/orders/{self.order_id}")
+
+    async def ticket(self) -> str | None:
+        return await state_at(self.http, f"{self.p.kitchen.url}/tickets/{self.order_id}")
+
+    async def authorization(self) -> str | None:
+        url = f"{self.p.accounting.url}/authorizations/{self.order_id}"
+        return await state_at(self.http, url)
+
+    async def all(self) -> tuple[str | None, str | None, str | None]:
+        return await self.order(), await self.ticket(), await self.authorization()
+
+
+class Faults:
+    """Fault rules on the participants; every rule is cleared when the test ends."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+        self.touched: set[str] = set()
+
+    async def add(
+        self,
+        server: RunningServer,
+        path: str,
+        *,
+        status: int | None = 503,
+        delay_ms: int = 0,
+        times: int | None = None,
+        method: str = "POST",
+    ) -> None:
+        rule = {
+            "path": path,
+            "method": method,
+            "status": status,
+            "delay_ms": delay_ms,
+            "times": times,
+        }
+        response = await self.http.post(f"{server.url}/_faults", json=rule)
+        assert response.status_code == 201, response.text
+        self.touched.add(server.url)
+
+    async def hold(self, server: RunningServer, path: str, delay_ms: int = 3000) -> None:
+        """Let the next matching call through only after `delay_ms`."""
+        await self.add(server, path, status=None, delay_ms=delay_ms, times=1)
+
+    async def clear(self, server: RunningServer | None = None) -> None:
+        urls = [server.url] if server else sorted(self.touched)
+        for url in urls:
+            response = await self.http.delete(f"{url}/_faults")
+            assert response.status_code == 204, response.text
+
+
+@asynccontextmanager
+async def fault_rules(http: httpx.AsyncClient) -> AsyncIterator[Faults]:
+    faults = Faults(http)
+    try:
+        yield faults
+    finally:
+        await faults.clear()
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
