@@ -1,12 +1,38 @@
 """Engines for a service's private database: SQLite file by default, PostgreSQL by URL."""
 
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, event
+from sqlalchemy import DateTime, Dialect, Engine, Table, TypeDecorator, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A point in time stored as UTC and read back timezone-aware on every database.
+
+    A plain DateTime column loses the zone: SQLite drops it, and PostgreSQL's `timestamp` converts
+    an aware value to the session's local time first, so readers would misplace it by hours.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = _as_utc(value)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else _as_utc(value)
+
+
+def _as_utc(value: datetime) -> datetime:
+    """Naive values are UTC by convention in this code base."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def is_sqlite(url: str) -> bool:
@@ -40,6 +66,12 @@ def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The table behind a SQLModel table class (the attribute is set at runtime, untyped)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 def create_tables(engine: Engine, tables: Sequence[Table]) -> None:

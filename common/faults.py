@@ -77,7 +77,9 @@ def install_faults(app: FastAPI) -> FaultTable:
         table.clear()
 
     @app.middleware("http")
-    async def inject(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def inject(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         if request.url.path.startswith("/_faults"):
             return await call_next(request)
         rule = table.take(request.method, request.url.path)

@@ -12,8 +12,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import JSON, BigInteger, Column, Integer, text
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
+from common.db import UtcDateTime
 from common.idempotency import utcnow
 
 OUTBOX_LOCK_ID = 7_302_611  # any constant; one advisory lock per database
@@ -32,7 +33,7 @@ class OutboxEvent(SQLModel, table=True):
     aggregate_type: str = Field(max_length=50)
     aggregate_id: str = Field(max_length=100, index=True)
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
 class EventOut(BaseModel):
@@ -67,7 +68,8 @@ def record_event(
 
 
 def read_events(session: Session, after: int, limit: int) -> list[OutboxEvent]:
-    query = select(OutboxEvent).where(OutboxEvent.seq > after).order_by(OutboxEvent.seq).limit(limit)  # type: ignore[operator, arg-type]
+    seq = col(OutboxEvent.seq)
+    query = select(OutboxEvent).where(seq > after).order_by(seq).limit(limit)
     return list(session.exec(query))
 
 

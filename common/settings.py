@@ -1,4 +1,4 @@
-"""Settings shared by every process: pydantic-settings reads them from the environment and `.env`."""
+"""Settings shared by every process, read from the environment and `.env`."""
 
 from pathlib import Path
 

@@ -16,6 +16,7 @@ import httpx
 from sqlalchemy import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
+from common.db import UtcDateTime
 from common.idempotency import utcnow
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class SubscriptionCursor(SQLModel, table=True):
 
     source: str = Field(primary_key=True, max_length=100)
     last_seq: int = 0
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
 @dataclass
@@ -80,7 +81,7 @@ class FeedSubscriber:
         while True:
             try:
                 applied = await self.poll_once()
-            except (httpx.HTTPError, ValueError) as error:
+            except Exception as error:  # a failed batch is retried from the stored cursor
                 self._record_error(error)
                 applied = 0
             if applied < self.batch_size:

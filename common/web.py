@@ -9,14 +9,14 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import Engine, Table
 from sqlmodel import Session
 
-from common.db import create_tables, make_engine
+from common.db import create_tables, make_engine, table_of
 from common.errors import install_error_handlers
 from common.faults import install_faults
 from common.idempotency import IdempotencyRecord
 from common.outbox import OutboxEvent, events_router
 from common.settings import ServiceSettings
 
-COMMON_TABLES: list[Table] = [OutboxEvent.__table__, IdempotencyRecord.__table__]  # type: ignore[list-item]
+COMMON_TABLES: list[Table] = [table_of(OutboxEvent), table_of(IdempotencyRecord)]
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
+from common.db import table_of
 from common.subscriber import FeedSubscriber, SubscriptionCursor
 from common.web import service_app
 from participants.orders.config import Settings
@@ -13,7 +14,7 @@ from participants.orders.models import Order, ReplicaRestaurant
 from participants.orders.replica import apply_kitchen_event
 from participants.orders.routes import orders, restaurants
 
-TABLES = [Order.__table__, ReplicaRestaurant.__table__, SubscriptionCursor.__table__]
+TABLES = [table_of(Order), table_of(ReplicaRestaurant), table_of(SubscriptionCursor)]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -23,7 +24,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def replicate(app: FastAPI) -> AsyncIterator[None]:
         async with httpx.AsyncClient(timeout=10) as http:
             subscriber = FeedSubscriber(
-                "kitchen", settings.kitchen_url, app.state.engine, apply_kitchen_event, http,
+                "kitchen",
+                settings.kitchen_url,
+                app.state.engine,
+                apply_kitchen_event,
+                http,
                 poll_interval=settings.replica_poll_interval,
             )
             app.state.replica = subscriber

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
+from common.db import UtcDateTime
 from common.errors import Conflict, DomainError
 from common.idempotency import utcnow
 
@@ -71,12 +72,20 @@ class ReplicaRestaurant(SQLModel, table=True):
         priced = []
         for item in items:
             if item.menu_item_id not in menu:
-                raise DomainError("unknown_menu_item", f"menu item {item.menu_item_id!r} is unknown")
+                raise DomainError(
+                    "unknown_menu_item", f"menu item {item.menu_item_id!r} is unknown"
+                )
             if not 1 <= item.quantity <= 1000:
                 raise DomainError("invalid_quantity", f"quantity {item.quantity} is not 1..1000")
             entry = menu[item.menu_item_id]
-            priced.append(LineItem(menu_item_id=entry["id"], name=entry["name"],
-                                   quantity=item.quantity, price_cents=entry["price_cents"]))
+            priced.append(
+                LineItem(
+                    menu_item_id=entry["id"],
+                    name=entry["name"],
+                    quantity=item.quantity,
+                    price_cents=entry["price_cents"],
+                )
+            )
         return priced
 
 
@@ -91,13 +100,15 @@ class Order(SQLModel, table=True):
     total_cents: int = 0
     line_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     saga_id: str | None = Field(default=None, max_length=200)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
     @classmethod
     def place(cls, command: OrderCreate, restaurant: ReplicaRestaurant | None) -> "Order":
         if restaurant is None:
-            raise DomainError("unknown_restaurant", f"restaurant {command.restaurant_id!r} is unknown")
+            raise DomainError(
+                "unknown_restaurant", f"restaurant {command.restaurant_id!r} is unknown"
+            )
         items = restaurant.price(command.line_items)
         return cls(
             id=command.order_id,

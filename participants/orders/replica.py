@@ -1,4 +1,4 @@
-"""Keeps the restaurant replica current from kitchen's RestaurantCreated/RestaurantUpdated events."""
+"""Keeps the restaurant replica current from kitchen's restaurant events."""
 
 from sqlmodel import Session
 
@@ -12,7 +12,9 @@ def apply_kitchen_event(session: Session, event: Event) -> None:
     if event["event_type"] not in RESTAURANT_EVENTS:
         return
     data = event["payload"]
-    restaurant = session.get(ReplicaRestaurant, data["id"]) or ReplicaRestaurant(id=data["id"], name="")
+    restaurant = session.get(ReplicaRestaurant, data["id"]) or ReplicaRestaurant(
+        id=data["id"], name=""
+    )
     restaurant.name = data["name"]
     restaurant.accepting_orders = data["accepting_orders"]
     restaurant.menu_items = [dict(item) for item in data["menu_items"]]
