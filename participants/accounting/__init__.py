@@ -1,0 +1,1 @@
+"""Accounting service: consumers' credit accounts and the card authorizations drawn on them."""

@@ -1,0 +1,10 @@
+from pydantic_settings import SettingsConfigDict
+
+from common.settings import ServiceSettings, sqlite_url
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="ACCOUNTING_", env_file=".env", extra="ignore")
+
+    database_url: str = sqlite_url("accounting")
+    port: int = 8104

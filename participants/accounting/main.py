@@ -1,0 +1,16 @@
+"""Accounting service app: `uvicorn --factory participants.accounting.main:create_app`."""
+
+from fastapi import FastAPI
+
+from common.db import table_of
+from common.web import service_app
+from participants.accounting.config import Settings
+from participants.accounting.models import Account, Authorization
+from participants.accounting.routes import accounts, authorizations
+
+TABLES = [table_of(Account), table_of(Authorization)]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    routers = [accounts.router, authorizations.router]
+    return service_app("accounting", settings or Settings(), TABLES, routers)

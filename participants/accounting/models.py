@@ -1,0 +1,145 @@
+"""Accounts and authorizations. Business rules are methods that raise domain errors.
+
+Available credit only ever changes through `debit` and `credit`, single conditional UPDATE
+statements: the database checks the balance in the same statement that changes it, so concurrent
+authorizations can never overdraw an account, whatever the isolation level.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+from sqlalchemy import CheckConstraint, Update, update
+from sqlmodel import Field, SQLModel, col
+
+from common.db import UtcDateTime
+from common.errors import Conflict, DomainError
+from common.idempotency import utcnow
+
+
+class AccountCreate(BaseModel):
+    consumer_id: str = Field(min_length=1, max_length=100)
+    credit_limit_cents: int = Field(ge=0)
+
+
+class AccountPublic(BaseModel):
+    consumer_id: str
+    credit_limit_cents: int
+    available_cents: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class Account(SQLModel, table=True):
+    __tablename__ = "account"
+    __table_args__ = (
+        CheckConstraint("available_cents >= 0", name="available_credit_not_negative"),
+    )
+
+    consumer_id: str = Field(primary_key=True, max_length=100)
+    credit_limit_cents: int
+    available_cents: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+    @classmethod
+    def open(cls, command: AccountCreate) -> "Account":
+        return cls(
+            consumer_id=command.consumer_id,
+            credit_limit_cents=command.credit_limit_cents,
+            available_cents=command.credit_limit_cents,
+        )
+
+    def public(self) -> AccountPublic:
+        return AccountPublic.model_validate(self, from_attributes=True)
+
+
+def debit(consumer_id: str, amount_cents: int) -> Update:
+    """Take `amount_cents` of available credit, only if there is that much (one row or none)."""
+    return (
+        update(Account)
+        .where(col(Account.consumer_id) == consumer_id)
+        .where(col(Account.available_cents) >= amount_cents)
+        .values(available_cents=col(Account.available_cents) - amount_cents, updated_at=utcnow())
+    )
+
+
+def credit(consumer_id: str, amount_cents: int) -> Update:
+    """Give back credit taken by an authorization."""
+    return (
+        update(Account)
+        .where(col(Account.consumer_id) == consumer_id)
+        .values(available_cents=col(Account.available_cents) + amount_cents, updated_at=utcnow())
+    )
+
+
+class AuthorizationState(StrEnum):
+    AUTHORIZED = "AUTHORIZED"
+    DECLINED = "DECLINED"
+    REVERSED = "REVERSED"
+
+
+class AuthorizationRequest(BaseModel):
+    order_id: str = Field(min_length=1, max_length=100)
+    consumer_id: str = Field(min_length=1, max_length=100)
+    amount_cents: int = Field(ge=0)
+    saga_id: str | None = Field(default=None, max_length=200)
+
+
+class AuthorizationPublic(BaseModel):
+    order_id: str
+    consumer_id: str
+    amount_cents: int
+    state: AuthorizationState
+    saga_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Authorization(SQLModel, table=True):
+    """A charge against a consumer's credit for one order; its id is the order id."""
+
+    __tablename__ = "card_authorization"  # AUTHORIZATION is an SQL reserved word
+
+    order_id: str = Field(primary_key=True, max_length=100)
+    consumer_id: str = Field(index=True, max_length=100)
+    amount_cents: int
+    state: AuthorizationState = Field(max_length=20)
+    saga_id: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+    @classmethod
+    def record(cls, request: AuthorizationRequest, state: AuthorizationState) -> "Authorization":
+        return cls(
+            order_id=request.order_id,
+            consumer_id=request.consumer_id,
+            amount_cents=request.amount_cents,
+            state=state,
+            saga_id=request.saga_id,
+        )
+
+    def reverse(self) -> None:
+        """Cancel Order's pivot: only an authorization that took credit can give it back."""
+        if self.state != AuthorizationState.AUTHORIZED:
+            raise not_reversible(self.order_id, f"it is {self.state}")
+        self.state = AuthorizationState.REVERSED
+        self.updated_at = utcnow()
+
+    def public(self) -> AuthorizationPublic:
+        return AuthorizationPublic.model_validate(self, from_attributes=True)
+
+
+def not_reversible(order_id: str, reason: str) -> Conflict:
+    return Conflict("authorization_not_reversible", f"authorization for order {order_id}: {reason}")
+
+
+def card_declined(request: AuthorizationRequest) -> DomainError:
+    return DomainError(
+        "card_declined",
+        f"consumer {request.consumer_id} has less than {request.amount_cents} cents available",
+    )
+
+
+def account_not_found(consumer_id: str) -> DomainError:
+    return DomainError("account_not_found", f"consumer {consumer_id} has no account")

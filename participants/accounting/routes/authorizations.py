@@ -1,0 +1,80 @@
+"""Card authorization (Create Order's pivot) and its reversal (Cancel Order's pivot)."""
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlmodel import Session
+
+from common.errors import Conflict, NotFound
+from common.idempotency import Answer, IdempotencyKey, run_idempotent
+from common.outbox import record_event
+from common.web import SessionDep
+from participants.accounting.models import (
+    Account,
+    Authorization,
+    AuthorizationPublic,
+    AuthorizationRequest,
+    AuthorizationState,
+    account_not_found,
+    card_declined,
+    credit,
+    debit,
+    not_reversible,
+)
+
+router = APIRouter(prefix="/authorizations", tags=["authorizations"])
+
+
+def _save(session: Session, authorization: Authorization, event_type: str) -> AuthorizationPublic:
+    session.add(authorization)
+    public = authorization.public()
+    payload = public.model_dump(mode="json")
+    record_event(session, event_type, "authorization", authorization.order_id, payload)
+    return public
+
+
+def _authorize(session: Session, request: AuthorizationRequest) -> Answer:
+    if session.get(Authorization, request.order_id) is not None:
+        raise Conflict("authorization_exists", f"order {request.order_id} has an authorization")
+    if session.exec(debit(request.consumer_id, request.amount_cents)).rowcount == 1:
+        authorized = Authorization.record(request, AuthorizationState.AUTHORIZED)
+        return 201, _save(session, authorized, "CardAuthorized")
+    if session.get(Account, request.consumer_id) is None:
+        raise account_not_found(request.consumer_id)
+    # The declined authorization and its event are kept, so the answer is not a raised error
+    # (that would roll them back) but a business rejection committed with them.
+    _save(session, Authorization.record(request, AuthorizationState.DECLINED), "CardDeclined")
+    declined = card_declined(request)
+    return declined.status, declined.body()
+
+
+def _reverse(session: Session, order_id: str) -> Answer:
+    authorization = session.get(Authorization, order_id, with_for_update=True)
+    if authorization is None:
+        raise not_reversible(order_id, "there is none")
+    authorization.reverse()
+    session.exec(credit(authorization.consumer_id, authorization.amount_cents))
+    return 200, _save(session, authorization, "AuthorizationReversed")
+
+
+@router.post("", status_code=201, response_model=AuthorizationPublic)
+def authorize_card(
+    request: AuthorizationRequest, session: SessionDep, key: IdempotencyKey = None
+) -> JSONResponse:
+    """Step 4 of Create Order, the pivot: take the order total from the available credit."""
+    return run_idempotent(session, key, lambda: _authorize(session, request))
+
+
+@router.get("/{order_id}", response_model=AuthorizationPublic)
+def get_authorization(order_id: str, session: SessionDep) -> AuthorizationPublic:
+    authorization = session.get(Authorization, order_id)
+    if authorization is None:
+        raise NotFound("authorization_not_found", f"order {order_id} has no authorization")
+    return authorization.public()
+
+
+@router.post("/{order_id}/reverse", response_model=AuthorizationPublic)
+def reverse_authorization(
+    order_id: str, session: SessionDep, key: IdempotencyKey = None
+) -> JSONResponse:
+    """Step 3 of Cancel Order, the pivot: give the authorized amount back to the account."""
+    return run_idempotent(session, key, lambda: _reverse(session, order_id))

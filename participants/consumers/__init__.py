@@ -1,0 +1,1 @@
+"""Consumers service: owns consumers and verifies that one may place an order."""

@@ -1,0 +1,15 @@
+"""Consumers service app: `uvicorn --factory participants.consumers.main:create_app`."""
+
+from fastapi import FastAPI
+
+from common.db import table_of
+from common.web import service_app
+from participants.consumers.config import Settings
+from participants.consumers.models import Consumer
+from participants.consumers.routes import consumers
+
+TABLES = [table_of(Consumer)]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    return service_app("consumers", settings or Settings(), TABLES, [consumers.router])

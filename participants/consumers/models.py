@@ -1,0 +1,82 @@
+"""Consumers. Business rules are methods that raise domain errors."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+from sqlmodel import Field, SQLModel
+
+from common.errors import DomainError
+from common.idempotency import utcnow
+
+
+class ConsumerStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    SUSPENDED = "SUSPENDED"
+
+
+class ConsumerCreate(BaseModel):
+    id: str | None = Field(default=None, min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=200)
+    status: ConsumerStatus = ConsumerStatus.ACTIVE
+
+
+class StatusChange(BaseModel):
+    status: ConsumerStatus
+
+
+class VerifyRequest(BaseModel):
+    order_id: str | None = Field(default=None, max_length=100)
+    total_cents: int | None = Field(default=None, ge=0)
+
+
+class ConsumerPublic(BaseModel):
+    id: str
+    name: str
+    status: ConsumerStatus
+    created_at: datetime
+    updated_at: datetime
+
+
+class Verification(BaseModel):
+    consumer_id: str
+    verified: bool = True
+
+
+class Consumer(SQLModel, table=True):
+    __tablename__ = "consumer"
+
+    id: str = Field(primary_key=True, max_length=100)
+    name: str = Field(max_length=200)
+    status: ConsumerStatus = Field(default=ConsumerStatus.ACTIVE, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @classmethod
+    def register(cls, command: ConsumerCreate) -> "Consumer":
+        return cls(id=command.id or uuid.uuid4().hex, name=command.name, status=command.status)
+
+    def change_status(self, status: ConsumerStatus) -> bool:
+        """Suspend or reactivate; returns whether anything changed."""
+        if self.status == status:
+            return False
+        self.status = status
+        self.updated_at = utcnow()
+        return True
+
+    def verify(self) -> None:
+        """A consumer may order only while active."""
+        if self.status != ConsumerStatus.ACTIVE:
+            raise DomainError("consumer_suspended", f"consumer {self.id} is suspended")
+
+    def public(self) -> ConsumerPublic:
+        return ConsumerPublic.model_validate(self, from_attributes=True)
+
+
+def verified(consumer: Consumer | None, consumer_id: str) -> Consumer:
+    """The consumer, if it exists and may place an order."""
+    if consumer is None:
+        raise DomainError("consumer_not_found", f"consumer {consumer_id} is unknown")
+    consumer.verify()
+    return consumer

@@ -1,0 +1,185 @@
+"""Restaurants and tickets. Business rules are methods that raise domain errors."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, field_validator
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from common.db import UtcDateTime
+from common.errors import Conflict, DomainError
+from common.idempotency import utcnow
+
+
+class MenuItem(BaseModel):
+    id: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=200)
+    price_cents: int = Field(ge=0)
+
+
+def _unique_ids(items: list[MenuItem] | None) -> list[MenuItem] | None:
+    ids = [item.id for item in items or []]
+    if len(ids) != len(set(ids)):
+        raise ValueError("menu item ids must be unique within a restaurant")
+    return items
+
+
+class RestaurantCreate(BaseModel):
+    id: str | None = Field(default=None, min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=200)
+    accepting_orders: bool = True
+    menu_items: list[MenuItem] = Field(default_factory=list, max_length=1000)
+
+    _check_menu = field_validator("menu_items")(_unique_ids)
+
+
+class RestaurantUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    accepting_orders: bool | None = None
+    menu_items: list[MenuItem] | None = Field(default=None, max_length=1000)
+
+    _check_menu = field_validator("menu_items")(_unique_ids)
+
+
+class RestaurantPublic(BaseModel):
+    id: str
+    name: str
+    accepting_orders: bool
+    menu_items: list[MenuItem]
+    created_at: datetime
+    updated_at: datetime
+
+
+class Restaurant(SQLModel, table=True):
+    __tablename__ = "restaurant"
+
+    id: str = Field(primary_key=True, max_length=100)
+    name: str = Field(max_length=200)
+    accepting_orders: bool = True
+    menu_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+    @classmethod
+    def open(cls, command: RestaurantCreate) -> "Restaurant":
+        return cls(
+            id=command.id or uuid.uuid4().hex,
+            name=command.name,
+            accepting_orders=command.accepting_orders,
+            menu_items=[item.model_dump() for item in command.menu_items],
+        )
+
+    def revise(self, patch: RestaurantUpdate) -> None:
+        """Apply the fields the client sent; a new menu replaces the old one."""
+        if patch.name is not None:
+            self.name = patch.name
+        if patch.accepting_orders is not None:
+            self.accepting_orders = patch.accepting_orders
+        if patch.menu_items is not None:
+            self.menu_items = [item.model_dump() for item in patch.menu_items]
+        self.updated_at = utcnow()
+
+    def take_order(self) -> None:
+        if not self.accepting_orders:
+            raise DomainError(
+                "restaurant_not_accepting_orders", f"restaurant {self.id} is not accepting orders"
+            )
+
+    def public(self) -> RestaurantPublic:
+        return RestaurantPublic.model_validate(self, from_attributes=True)
+
+
+class TicketState(StrEnum):
+    CREATE_PENDING = "CREATE_PENDING"
+    AWAITING_ACCEPTANCE = "AWAITING_ACCEPTANCE"
+    REJECTED = "REJECTED"
+    CANCEL_PENDING = "CANCEL_PENDING"
+    CANCELLED = "CANCELLED"
+
+
+class TicketLineItem(BaseModel):
+    menu_item_id: str = Field(min_length=1, max_length=100)
+    quantity: int = Field(ge=1, le=1000)
+
+
+class TicketCreate(BaseModel):
+    order_id: str = Field(min_length=1, max_length=100)
+    restaurant_id: str = Field(min_length=1, max_length=100)
+    line_items: list[TicketLineItem] = Field(min_length=1, max_length=100)
+    saga_id: str | None = Field(default=None, max_length=200)
+
+
+class TicketPublic(BaseModel):
+    order_id: str
+    restaurant_id: str
+    state: TicketState
+    line_items: list[TicketLineItem]
+    previous_state: TicketState | None
+    saga_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Ticket(SQLModel, table=True):
+    """The kitchen's side of an order; its id is the order id."""
+
+    __tablename__ = "ticket"
+
+    order_id: str = Field(primary_key=True, max_length=100)
+    restaurant_id: str = Field(index=True, max_length=100)
+    state: TicketState = Field(default=TicketState.CREATE_PENDING, max_length=30)
+    line_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    previous_state: TicketState | None = Field(default=None, max_length=30)
+    saga_id: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+    @classmethod
+    def create(cls, command: TicketCreate, restaurant: Restaurant | None) -> "Ticket":
+        if restaurant is None:
+            raise DomainError(
+                "unknown_restaurant", f"restaurant {command.restaurant_id!r} is unknown"
+            )
+        restaurant.take_order()
+        return cls(
+            order_id=command.order_id,
+            restaurant_id=restaurant.id,
+            line_items=[item.model_dump() for item in command.line_items],
+            saga_id=command.saga_id,
+        )
+
+    def approve(self) -> None:
+        self._move(
+            {TicketState.CREATE_PENDING}, TicketState.AWAITING_ACCEPTANCE, "ticket_not_approvable"
+        )
+
+    def reject(self) -> None:
+        self._move({TicketState.CREATE_PENDING}, TicketState.REJECTED, "ticket_not_rejectable")
+
+    def begin_cancel(self) -> None:
+        """Lock the ticket for a cancellation, remembering where to return if it is undone."""
+        before = self.state
+        self._move(
+            {TicketState.AWAITING_ACCEPTANCE}, TicketState.CANCEL_PENDING, "ticket_not_cancellable"
+        )
+        self.previous_state = before
+
+    def undo_cancel(self) -> None:
+        back = self.previous_state or TicketState.AWAITING_ACCEPTANCE
+        self._move({TicketState.CANCEL_PENDING}, back, "ticket_not_cancel_pending")
+        self.previous_state = None
+
+    def confirm_cancel(self) -> None:
+        self._move({TicketState.CANCEL_PENDING}, TicketState.CANCELLED, "ticket_not_cancel_pending")
+
+    def _move(self, sources: set[TicketState], target: TicketState, code: str) -> None:
+        if self.state not in sources:
+            raise Conflict(code, f"ticket {self.order_id} is {self.state}, cannot become {target}")
+        self.state = target
+        self.updated_at = utcnow()
+
+    def public(self) -> TicketPublic:
+        return TicketPublic.model_validate(self, from_attributes=True)

@@ -1,0 +1,255 @@
+"""Kitchen service over real HTTP, on SQLite and PostgreSQL."""
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from participants.kitchen.config import Settings
+from participants.kitchen.main import create_app
+from tests.conftest import DatabaseFactory
+from tests.support.participants import (
+    Json,
+    answer,
+    assert_error,
+    event_types,
+    events,
+    keyed,
+    running,
+    send_twice,
+)
+
+MENU = [
+    {"id": "curry", "name": "Chicken Vindaloo", "price_cents": 1250},
+    {"id": "naan", "name": "Garlic Naan", "price_cents": 350},
+]
+
+
+@pytest.fixture
+def kitchen(database_factory: DatabaseFactory) -> Iterator[httpx.Client]:
+    settings = Settings(database_url=database_factory("kitchen"), faults_enabled=True)
+    with running(create_app(settings)) as client:
+        yield client
+
+
+def open_restaurant(client: httpx.Client, **fields: object) -> Json:
+    body = {"name": "Ajanta", "accepting_orders": True, "menu_items": MENU} | fields
+    return answer(client.post("/restaurants", json=body), 201)
+
+
+def ticket_body(order_id: str = "o-1", restaurant_id: str = "ajanta") -> Json:
+    return {
+        "order_id": order_id,
+        "restaurant_id": restaurant_id,
+        "line_items": [{"menu_item_id": "curry", "quantity": 2}],
+        "saga_id": f"create-order-{order_id}",
+    }
+
+
+def create_ticket(client: httpx.Client, order_id: str = "o-1") -> Json:
+    return answer(client.post("/tickets", json=ticket_body(order_id)), 201)
+
+
+def awaiting_acceptance(client: httpx.Client, order_id: str = "o-1") -> Json:
+    create_ticket(client, order_id)
+    return answer(client.post(f"/tickets/{order_id}/approve"), 200)
+
+
+def state_of(client: httpx.Client, order_id: str = "o-1") -> str:
+    state: str = client.get(f"/tickets/{order_id}").json()["state"]
+    return state
+
+
+@pytest.fixture
+def ajanta(kitchen: httpx.Client) -> Json:
+    return open_restaurant(kitchen, id="ajanta")
+
+
+def test_opens_and_revises_restaurants(kitchen: httpx.Client) -> None:
+    generated = open_restaurant(kitchen)
+    given = open_restaurant(kitchen, id="ajanta", accepting_orders=False, menu_items=[])
+
+    assert len(generated["id"]) == 32 and generated["menu_items"] == MENU
+    assert (given["id"], given["accepting_orders"]) == ("ajanta", False)
+    assert kitchen.get(f"/restaurants/{generated['id']}").json() == generated
+    assert_error(
+        kitchen.post("/restaurants", json={"id": "ajanta", "name": "A"}), 409, "restaurant_exists"
+    )
+
+    closed = kitchen.patch(f"/restaurants/{generated['id']}", json={"accepting_orders": False})
+    new_menu = [{"id": "dal", "name": "Dal Makhani", "price_cents": 900}]
+    renamed = kitchen.patch(
+        "/restaurants/ajanta", json={"name": "Ajanta 2", "menu_items": new_menu}
+    )
+
+    assert (closed.json()["accepting_orders"], closed.json()["menu_items"]) == (False, MENU)
+    assert (renamed.json()["name"], renamed.json()["menu_items"]) == ("Ajanta 2", new_menu)
+    feed = events(kitchen)
+    assert [(e["event_type"], e["aggregate_type"]) for e in feed] == [
+        ("RestaurantCreated", "restaurant"),
+        ("RestaurantCreated", "restaurant"),
+        ("RestaurantUpdated", "restaurant"),
+        ("RestaurantUpdated", "restaurant"),
+    ]
+    assert (feed[-1]["aggregate_id"], feed[-1]["payload"]) == ("ajanta", renamed.json())
+
+
+def test_creates_a_ticket_pending_acceptance(kitchen: httpx.Client, ajanta: Json) -> None:
+    ticket = create_ticket(kitchen)
+
+    assert (ticket["state"], ticket["previous_state"]) == ("CREATE_PENDING", None)
+    assert ticket["line_items"] == [{"menu_item_id": "curry", "quantity": 2}]
+    assert kitchen.get("/tickets/o-1").json() == ticket
+    assert_error(kitchen.post("/tickets", json=ticket_body()), 409, "ticket_exists")
+    open_restaurant(kitchen, id="closed", accepting_orders=False)
+    unknown = kitchen.post("/tickets", json=ticket_body("o-2", "nowhere"))
+    closed = kitchen.post("/tickets", json=ticket_body("o-3", "closed"))
+    assert_error(unknown, 422, "unknown_restaurant")
+    assert_error(closed, 422, "restaurant_not_accepting_orders")
+    event = events(kitchen)[1]
+    assert (event["event_type"], event["aggregate_type"]) == ("TicketCreated", "ticket")
+    assert (event["aggregate_id"], event["payload"]) == ("o-1", ticket)
+    assert event_types(kitchen) == ["RestaurantCreated", "TicketCreated", "RestaurantCreated"]
+
+
+def test_approves_or_rejects_a_pending_ticket_once(kitchen: httpx.Client, ajanta: Json) -> None:
+    create_ticket(kitchen, "o-1")
+    create_ticket(kitchen, "o-2")
+
+    assert kitchen.post("/tickets/o-1/approve").json()["state"] == "AWAITING_ACCEPTANCE"
+    assert kitchen.post("/tickets/o-2/reject").json()["state"] == "REJECTED"
+
+    assert_error(kitchen.post("/tickets/o-1/approve"), 409, "ticket_not_approvable")
+    assert_error(kitchen.post("/tickets/o-2/approve"), 409, "ticket_not_approvable")
+    assert_error(kitchen.post("/tickets/o-1/reject"), 409, "ticket_not_compensatable")
+    again = kitchen.post("/tickets/o-2/reject")
+    assert again.json() == {"order_id": "o-2", "state": "REJECTED", "compensated": False}
+    assert event_types(kitchen)[-2:] == ["TicketApproved", "TicketRejected"]
+    assert events(kitchen)[-1]["payload"] == kitchen.get("/tickets/o-2").json()
+
+
+def test_cancels_a_ticket_in_two_steps(kitchen: httpx.Client, ajanta: Json) -> None:
+    create_ticket(kitchen, "pending")
+    awaiting_acceptance(kitchen)
+    assert_error(kitchen.post("/tickets/pending/cancel/begin"), 409, "ticket_not_cancellable")
+
+    locked = kitchen.post("/tickets/o-1/cancel/begin").json()
+    assert (locked["state"], locked["previous_state"]) == ("CANCEL_PENDING", "AWAITING_ACCEPTANCE")
+    assert_error(kitchen.post("/tickets/o-1/approve"), 409, "ticket_not_approvable")
+    undone = kitchen.post("/tickets/o-1/cancel/undo").json()
+    assert (undone["state"], undone["previous_state"]) == ("AWAITING_ACCEPTANCE", None)
+    assert_error(kitchen.post("/tickets/o-1/cancel/confirm"), 409, "ticket_not_cancel_pending")
+    kitchen.post("/tickets/o-1/cancel/begin")
+    assert kitchen.post("/tickets/o-1/cancel/confirm").json()["state"] == "CANCELLED"
+    assert_error(kitchen.post("/tickets/o-1/cancel/begin"), 409, "ticket_not_cancellable")
+    assert_error(kitchen.post("/tickets/o-1/cancel/undo"), 409, "ticket_not_compensatable")
+
+    assert event_types(kitchen)[-5:] == [
+        "TicketApproved",
+        "TicketCancelRequested",
+        "TicketCancelUndone",
+        "TicketCancelRequested",
+        "TicketCancelled",
+    ]
+    assert events(kitchen)[-1]["payload"] == kitchen.get("/tickets/o-1").json()
+
+
+def test_compensations_with_nothing_to_undo_refuse_the_late_action(
+    kitchen: httpx.Client, ajanta: Json
+) -> None:
+    awaiting_acceptance(kitchen, "early")
+    create_ticket(kitchen, "refused")
+    seq = len(events(kitchen))
+
+    reject = kitchen.post("/tickets/o-1/reject", headers=keyed("s:ticket:compensation"))
+    late_create = kitchen.post("/tickets", json=ticket_body(), headers=keyed("s:ticket:action"))
+    undo = kitchen.post("/tickets/early/cancel/undo", headers=keyed("a:cancel:compensation"))
+    late_begin = kitchen.post("/tickets/early/cancel/begin", headers=keyed("a:cancel:action"))
+    # A begin cancel that was refused changed nothing, so its undo has nothing to undo either.
+    kitchen.post("/tickets/refused/cancel/begin", headers=keyed("b:cancel:action"))
+    undo_refused = kitchen.post(
+        "/tickets/refused/cancel/undo", headers=keyed("b:cancel:compensation")
+    )
+
+    assert reject.status_code == 200
+    assert reject.json() == {"order_id": "o-1", "state": None, "compensated": False}
+    assert_error(late_create, 409, "already_compensated")
+    assert_error(kitchen.get("/tickets/o-1"), 404, "ticket_not_found")
+    assert undo.json() == {
+        "order_id": "early",
+        "state": "AWAITING_ACCEPTANCE",
+        "compensated": False,
+    }
+    assert_error(late_begin, 409, "already_compensated")
+    assert undo_refused.json()["compensated"] is False
+    assert (state_of(kitchen, "early"), state_of(kitchen, "refused")) == (
+        "AWAITING_ACCEPTANCE",
+        "CREATE_PENDING",
+    )
+    assert len(events(kitchen)) == seq
+
+
+def test_every_mutating_endpoint_replays_its_first_answer(kitchen: httpx.Client) -> None:
+    body = {"id": "ajanta", "name": "Ajanta", "menu_items": MENU}
+    send_twice(kitchen, "POST", "/restaurants", "open", body)
+    send_twice(kitchen, "PATCH", "/restaurants/ajanta", "rename", {"name": "Ajanta 2"})
+    send_twice(kitchen, "POST", "/tickets", "create-1", ticket_body("o-1"))
+    send_twice(kitchen, "POST", "/tickets/o-1/approve", "approve-1")
+    send_twice(kitchen, "POST", "/tickets/o-1/cancel/begin", "begin-1")
+    send_twice(kitchen, "POST", "/tickets/o-1/cancel/undo", "undo-1")
+    send_twice(kitchen, "POST", "/tickets/o-1/cancel/begin", "begin-2")
+    send_twice(kitchen, "POST", "/tickets/o-1/cancel/confirm", "confirm-1")
+    send_twice(kitchen, "POST", "/tickets", "create-2", ticket_body("o-2"))
+    send_twice(kitchen, "POST", "/tickets/o-2/reject", "reject-2")
+    refused = send_twice(kitchen, "POST", "/tickets", "create-3", ticket_body("o-3", "nowhere"))
+
+    assert_error(refused, 422, "unknown_restaurant")
+    assert event_types(kitchen) == [
+        "RestaurantCreated",
+        "RestaurantUpdated",
+        "TicketCreated",
+        "TicketApproved",
+        "TicketCancelRequested",
+        "TicketCancelUndone",
+        "TicketCancelRequested",
+        "TicketCancelled",
+        "TicketCreated",
+        "TicketRejected",
+    ]
+
+
+def test_unknown_records_are_not_found(kitchen: httpx.Client) -> None:
+    assert_error(kitchen.get("/restaurants/nowhere"), 404, "restaurant_not_found")
+    assert_error(kitchen.patch("/restaurants/nowhere", json={}), 404, "restaurant_not_found")
+    assert_error(kitchen.get("/tickets/nothing"), 404, "ticket_not_found")
+    for path in ("approve", "cancel/begin", "cancel/confirm"):
+        assert_error(kitchen.post(f"/tickets/nothing/{path}"), 404, "ticket_not_found")
+    for compensation in ("reject", "cancel/undo"):  # nothing to undo is not an error
+        assert kitchen.post(f"/tickets/nothing/{compensation}").json()["compensated"] is False
+    assert events(kitchen) == []
+
+
+INVALID_RESTAURANTS = [
+    {},
+    {"name": ""},
+    {"name": "A", "menu_items": [{"id": "x", "name": "X", "price_cents": -1}]},
+    {"name": "A", "menu_items": [MENU[0], MENU[0]]},
+    {"name": "A", "accepting_orders": "maybe"},
+]
+INVALID_TICKETS = [
+    {},
+    ticket_body() | {"line_items": []},
+    ticket_body() | {"line_items": [{"menu_item_id": "curry", "quantity": 0}]},
+    ticket_body() | {"order_id": ""},
+]
+
+
+def test_invalid_bodies_are_refused(kitchen: httpx.Client, ajanta: Json) -> None:
+    for body in INVALID_RESTAURANTS:
+        assert kitchen.post("/restaurants", json=body).status_code == 422, body
+    for body in INVALID_TICKETS:
+        assert kitchen.post("/tickets", json=body).status_code == 422, body
+    duplicate_menu = {"menu_items": [MENU[1], MENU[1]]}
+    assert kitchen.patch("/restaurants/ajanta", json=duplicate_menu).status_code == 422
+
+    assert event_types(kitchen) == ["RestaurantCreated"]

@@ -1,0 +1,234 @@
+"""Orders service over real HTTP, on SQLite and PostgreSQL, with a seeded restaurant replica."""
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlmodel import Session
+
+from common.web import engine_of
+from participants.orders.config import Settings
+from participants.orders.main import create_app
+from participants.orders.models import ReplicaRestaurant
+from tests.conftest import DatabaseFactory
+from tests.support.participants import (
+    Json,
+    answer,
+    assert_error,
+    event_types,
+    events,
+    keyed,
+    running,
+    send_twice,
+)
+from tests.support.servers import free_port
+
+MENU = [
+    {"id": "curry", "name": "Chicken Vindaloo", "price_cents": 1250},
+    {"id": "naan", "name": "Garlic Naan", "price_cents": 350},
+]
+
+
+@pytest.fixture
+def orders(database_factory: DatabaseFactory) -> Iterator[httpx.Client]:
+    # Kitchen is not running: these tests seed the replica themselves (test_replica feeds it).
+    settings = Settings(
+        database_url=database_factory("orders"),
+        faults_enabled=True,
+        kitchen_url=f"http://127.0.0.1:{free_port()}",
+        replica_poll_interval=5,
+    )
+    app = create_app(settings)
+    with running(app) as client:
+        with Session(engine_of(app)) as session:
+            session.add(ReplicaRestaurant(id="ajanta", name="Ajanta", menu_items=MENU))
+            session.commit()
+        yield client
+
+
+def order_body(order_id: str = "o-1", **changes: object) -> Json:
+    body: Json = {
+        "order_id": order_id,
+        "consumer_id": "ann",
+        "restaurant_id": "ajanta",
+        "line_items": [
+            {"menu_item_id": "curry", "quantity": 2},
+            {"menu_item_id": "naan", "quantity": 1},
+        ],
+        "saga_id": f"create-order-{order_id}",
+    }
+    return body | changes
+
+
+def place(client: httpx.Client, order_id: str = "o-1") -> Json:
+    return answer(client.post("/orders", json=order_body(order_id)), 201)
+
+
+def approved(client: httpx.Client, order_id: str = "o-1") -> Json:
+    place(client, order_id)
+    return answer(client.post(f"/orders/{order_id}/approve"), 200)
+
+
+def state_of(client: httpx.Client, order_id: str = "o-1") -> str:
+    state: str = client.get(f"/orders/{order_id}").json()["state"]
+    return state
+
+
+def test_creates_an_order_priced_from_the_replica(orders: httpx.Client) -> None:
+    lines = [{"menu_item_id": "curry", "quantity": 2, "price_cents": 1}]
+    created = orders.post("/orders", json=order_body(line_items=lines))
+
+    assert created.status_code == 201
+    order = created.json()
+    assert order["state"] == "APPROVAL_PENDING"
+    assert (order["total_cents"], order["restaurant_name"]) == (2500, "Ajanta")
+    assert order["line_items"] == [
+        {"menu_item_id": "curry", "name": "Chicken Vindaloo", "quantity": 2, "price_cents": 1250}
+    ]
+    assert orders.get("/orders/o-1").json() == order
+    assert_error(orders.post("/orders", json=order_body()), 409, "order_exists")
+    [event] = events(orders)
+    assert (event["event_type"], event["aggregate_type"]) == ("OrderCreated", "order")
+    assert (event["aggregate_id"], event["payload"]) == ("o-1", order)
+
+
+UNPRICEABLE: list[tuple[Json, str]] = [
+    ({"restaurant_id": "nowhere"}, "unknown_restaurant"),
+    ({"line_items": [{"menu_item_id": "sushi", "quantity": 1}]}, "unknown_menu_item"),
+    ({"line_items": [{"menu_item_id": "naan", "quantity": 0}]}, "invalid_quantity"),
+    ({"line_items": [{"menu_item_id": "naan", "quantity": 1001}]}, "invalid_quantity"),
+    ({"line_items": []}, "invalid_quantity"),
+]
+
+
+def test_refuses_orders_the_replica_cannot_price(orders: httpx.Client) -> None:
+    for changes, code in UNPRICEABLE:
+        assert_error(orders.post("/orders", json=order_body(**changes)), 422, code)
+
+    assert_error(orders.get("/orders/o-1"), 404, "order_not_found")
+    assert events(orders) == []
+
+
+def test_approves_or_rejects_a_pending_order_once(orders: httpx.Client) -> None:
+    place(orders, "o-1")
+    place(orders, "o-2")
+
+    assert orders.post("/orders/o-1/approve").json()["state"] == "APPROVED"
+    assert orders.post("/orders/o-2/reject").json()["state"] == "REJECTED"
+
+    assert_error(orders.post("/orders/o-1/approve"), 409, "order_not_approvable")
+    assert_error(orders.post("/orders/o-2/approve"), 409, "order_not_approvable")
+    assert_error(orders.post("/orders/o-1/reject"), 409, "order_not_compensatable")
+    again = orders.post("/orders/o-2/reject")
+    assert again.json() == {"order_id": "o-2", "state": "REJECTED", "compensated": False}
+    assert event_types(orders) == ["OrderCreated", "OrderCreated", "OrderApproved", "OrderRejected"]
+    assert events(orders)[-1]["payload"] == orders.get("/orders/o-2").json()
+
+
+def test_cancels_an_approved_order_in_two_steps(orders: httpx.Client) -> None:
+    place(orders, "pending")
+    approved(orders)
+    assert_error(orders.post("/orders/pending/cancel/begin"), 409, "order_not_cancellable")
+
+    assert orders.post("/orders/o-1/cancel/begin").json()["state"] == "CANCEL_PENDING"
+    assert_error(orders.post("/orders/o-1/approve"), 409, "order_not_approvable")
+    assert orders.post("/orders/o-1/cancel/undo").json()["state"] == "APPROVED"
+    assert_error(orders.post("/orders/o-1/cancel/confirm"), 409, "order_not_cancel_pending")
+    orders.post("/orders/o-1/cancel/begin")
+    assert orders.post("/orders/o-1/cancel/confirm").json()["state"] == "CANCELLED"
+    assert_error(orders.post("/orders/o-1/cancel/begin"), 409, "order_not_cancellable")
+
+    assert event_types(orders)[2:] == [
+        "OrderApproved",
+        "OrderCancelRequested",
+        "OrderCancelUndone",
+        "OrderCancelRequested",
+        "OrderCancelled",
+    ]
+    assert events(orders)[-1]["payload"] == orders.get("/orders/o-1").json()
+
+
+def test_compensations_with_nothing_to_undo_refuse_the_late_action(orders: httpx.Client) -> None:
+    approved(orders, "early")
+    place(orders, "refused")
+    seq = len(events(orders))
+
+    reject = orders.post("/orders/o-1/reject", headers=keyed("s:create_order:compensation"))
+    late_create = orders.post("/orders", json=order_body(), headers=keyed("s:create_order:action"))
+    undo = orders.post("/orders/early/cancel/undo", headers=keyed("a:begin_cancel:compensation"))
+    late_begin = orders.post("/orders/early/cancel/begin", headers=keyed("a:begin_cancel:action"))
+    # A begin cancel that was refused changed nothing, so its undo has nothing to undo either.
+    orders.post("/orders/refused/cancel/begin", headers=keyed("b:begin_cancel:action"))
+    undo_refused = orders.post(
+        "/orders/refused/cancel/undo", headers=keyed("b:begin_cancel:compensation")
+    )
+
+    assert reject.status_code == 200
+    assert reject.json() == {"order_id": "o-1", "state": None, "compensated": False}
+    assert_error(late_create, 409, "already_compensated")
+    assert_error(orders.get("/orders/o-1"), 404, "order_not_found")
+    assert undo.json() == {"order_id": "early", "state": "APPROVED", "compensated": False}
+    assert_error(late_begin, 409, "already_compensated")
+    assert undo_refused.json()["compensated"] is False
+    assert (state_of(orders, "early"), state_of(orders, "refused")) == (
+        "APPROVED",
+        "APPROVAL_PENDING",
+    )
+    assert len(events(orders)) == seq
+
+
+def test_every_mutating_endpoint_replays_its_first_answer(orders: httpx.Client) -> None:
+    send_twice(orders, "POST", "/orders", "create-1", order_body("o-1"))
+    send_twice(orders, "POST", "/orders/o-1/approve", "approve-1")
+    send_twice(orders, "POST", "/orders/o-1/cancel/begin", "begin-1")
+    send_twice(orders, "POST", "/orders/o-1/cancel/undo", "undo-1")
+    send_twice(orders, "POST", "/orders/o-1/cancel/begin", "begin-2")
+    send_twice(orders, "POST", "/orders/o-1/cancel/confirm", "confirm-1")
+    send_twice(orders, "POST", "/orders", "create-2", order_body("o-2"))
+    send_twice(orders, "POST", "/orders/o-2/reject", "reject-2")
+    refused = send_twice(orders, "POST", "/orders", "create-3", order_body("o-3", line_items=[]))
+
+    assert_error(refused, 422, "invalid_quantity")
+    assert event_types(orders) == [
+        "OrderCreated",
+        "OrderApproved",
+        "OrderCancelRequested",
+        "OrderCancelUndone",
+        "OrderCancelRequested",
+        "OrderCancelled",
+        "OrderCreated",
+        "OrderRejected",
+    ]
+
+
+def test_reads_the_replica_and_answers_404_for_unknown_records(orders: httpx.Client) -> None:
+    restaurant = orders.get("/restaurants/ajanta").json()
+
+    assert restaurant == {
+        "id": "ajanta",
+        "name": "Ajanta",
+        "accepting_orders": True,
+        "menu_items": MENU,
+    }
+    assert_error(orders.get("/restaurants/nowhere"), 404, "restaurant_not_found")
+    assert_error(orders.get("/orders/nothing"), 404, "order_not_found")
+    for path in ("approve", "cancel/begin", "cancel/confirm"):
+        assert_error(orders.post(f"/orders/nothing/{path}"), 404, "order_not_found")
+    for compensation in ("reject", "cancel/undo"):  # nothing to undo is not an error
+        assert orders.post(f"/orders/nothing/{compensation}").json()["compensated"] is False
+
+
+INVALID_BODIES = [
+    {},
+    order_body(line_items=None),
+    order_body(order_id=""),
+    order_body(line_items=[{"menu_item_id": "naan"}]),
+    order_body(line_items=[{"menu_item_id": "naan", "quantity": "many"}]),
+]
+
+
+def test_invalid_bodies_are_refused(orders: httpx.Client) -> None:
+    for body in INVALID_BODIES:
+        assert orders.post("/orders", json=body).status_code == 422
+
+    assert events(orders) == []

@@ -1,0 +1,276 @@
+"""Participants' business rules and state machines, without a database or HTTP."""
+
+from collections.abc import Callable
+
+import pytest
+from pydantic import ValidationError
+
+from common.errors import DomainError
+from participants.accounting.models import (
+    Account,
+    AccountCreate,
+    Authorization,
+    AuthorizationRequest,
+    AuthorizationState,
+    card_declined,
+    debit,
+)
+from participants.consumers.models import Consumer, ConsumerCreate, ConsumerStatus, verified
+from participants.kitchen.models import (
+    Restaurant,
+    RestaurantCreate,
+    RestaurantUpdate,
+    Ticket,
+    TicketCreate,
+    TicketState,
+)
+from participants.orders.models import (
+    LineItemIn,
+    Order,
+    OrderCreate,
+    OrderState,
+    ReplicaRestaurant,
+)
+
+MENU = [
+    {"id": "curry", "name": "Chicken Vindaloo", "price_cents": 1250},
+    {"id": "naan", "name": "Garlic Naan", "price_cents": 350},
+]
+
+
+def raises(code: str, status: int, action: Callable[[], object]) -> None:
+    with pytest.raises(DomainError) as caught:
+        action()
+    assert (caught.value.code, caught.value.status) == (code, status)
+
+
+# --- orders: pricing from the replica -------------------------------------------------------
+
+
+def replica() -> ReplicaRestaurant:
+    return ReplicaRestaurant(id="ajanta", name="Ajanta", menu_items=MENU)
+
+
+def order_command(*lines: tuple[str, int], restaurant_id: str = "ajanta") -> OrderCreate:
+    return OrderCreate(
+        order_id="o-1",
+        consumer_id="ann",
+        restaurant_id=restaurant_id,
+        line_items=[LineItemIn(menu_item_id=item, quantity=qty) for item, qty in lines],
+    )
+
+
+def test_an_order_is_priced_from_the_replica_menu() -> None:
+    order = Order.place(order_command(("curry", 2), ("naan", 3)), replica())
+
+    assert (order.state, order.total_cents, order.restaurant_name) == (
+        OrderState.APPROVAL_PENDING,
+        2 * 1250 + 3 * 350,
+        "Ajanta",
+    )
+    assert [item["price_cents"] for item in order.line_items] == [1250, 350]
+
+
+@pytest.mark.parametrize(
+    ("lines", "code"),
+    [
+        ((("sushi", 1),), "unknown_menu_item"),
+        ((("naan", 0),), "invalid_quantity"),
+        ((("naan", 1001),), "invalid_quantity"),
+        ((), "invalid_quantity"),
+    ],
+)
+def test_an_order_the_menu_cannot_price_is_refused(
+    lines: tuple[tuple[str, int], ...], code: str
+) -> None:
+    raises(code, 422, lambda: Order.place(order_command(*lines), replica()))
+
+
+def test_an_order_for_an_unknown_restaurant_is_refused() -> None:
+    raises("unknown_restaurant", 422, lambda: Order.place(order_command(("naan", 1)), None))
+
+
+# --- orders: state machine ------------------------------------------------------------------
+
+ORDER_MOVES: list[tuple[Callable[[Order], None], OrderState, OrderState | None, str]] = [
+    (Order.approve, OrderState.APPROVAL_PENDING, OrderState.APPROVED, ""),
+    (Order.reject, OrderState.APPROVAL_PENDING, OrderState.REJECTED, ""),
+    (Order.begin_cancel, OrderState.APPROVED, OrderState.CANCEL_PENDING, ""),
+    (Order.undo_cancel, OrderState.CANCEL_PENDING, OrderState.APPROVED, ""),
+    (Order.confirm_cancel, OrderState.CANCEL_PENDING, OrderState.CANCELLED, ""),
+    (Order.approve, OrderState.APPROVED, None, "order_not_approvable"),
+    (Order.reject, OrderState.APPROVED, None, "order_not_rejectable"),
+    (Order.begin_cancel, OrderState.APPROVAL_PENDING, None, "order_not_cancellable"),
+    (Order.begin_cancel, OrderState.CANCELLED, None, "order_not_cancellable"),
+    (Order.undo_cancel, OrderState.APPROVED, None, "order_not_cancel_pending"),
+    (Order.confirm_cancel, OrderState.REJECTED, None, "order_not_cancel_pending"),
+]
+
+
+@pytest.mark.parametrize(("move", "start", "end", "code"), ORDER_MOVES)
+def test_order_state_machine(
+    move: Callable[[Order], None], start: OrderState, end: OrderState | None, code: str
+) -> None:
+    order = Order.place(order_command(("naan", 1)), replica())
+    order.state = start
+
+    if end is None:
+        raises(code, 409, lambda: move(order))
+        assert order.state == start
+    else:
+        move(order)
+        assert order.state == end
+
+
+# --- consumers ------------------------------------------------------------------------------
+
+
+def test_a_consumer_gets_a_generated_id_unless_given() -> None:
+    generated = Consumer.register(ConsumerCreate(name="Ann"))
+    given = Consumer.register(ConsumerCreate(id="bob", name="Bob"))
+
+    assert len(generated.id) == 32 and generated.status == ConsumerStatus.ACTIVE
+    assert given.id == "bob"
+
+
+def test_only_an_active_consumer_is_verified() -> None:
+    ann = Consumer.register(ConsumerCreate(name="Ann"))
+
+    assert verified(ann, ann.id) is ann
+    assert ann.change_status(ConsumerStatus.SUSPENDED) is True
+    assert ann.change_status(ConsumerStatus.SUSPENDED) is False
+    raises("consumer_suspended", 422, lambda: verified(ann, ann.id))
+    raises("consumer_not_found", 422, lambda: verified(None, "nobody"))
+
+
+# --- kitchen: restaurants -------------------------------------------------------------------
+
+
+def restaurant(accepting: bool = True) -> Restaurant:
+    command = RestaurantCreate(name="Ajanta", accepting_orders=accepting, menu_items=MENU)
+    return Restaurant.open(command)
+
+
+def test_a_restaurant_revision_changes_only_what_it_names() -> None:
+    ajanta = restaurant()
+
+    ajanta.revise(RestaurantUpdate(accepting_orders=False))
+
+    assert (ajanta.name, ajanta.accepting_orders, ajanta.menu_items) == ("Ajanta", False, MENU)
+    ajanta.revise(RestaurantUpdate(menu_items=[]))
+    assert ajanta.menu_items == []
+
+
+def test_menu_item_ids_are_unique_within_a_restaurant() -> None:
+    with pytest.raises(ValidationError):
+        RestaurantCreate(name="Ajanta", menu_items=[MENU[0], MENU[0]])
+    with pytest.raises(ValidationError):
+        RestaurantUpdate(menu_items=[MENU[1], MENU[1]])
+
+
+# --- kitchen: tickets -----------------------------------------------------------------------
+
+
+def ticket_command() -> TicketCreate:
+    return TicketCreate.model_validate(
+        {
+            "order_id": "o-1",
+            "restaurant_id": "ajanta",
+            "line_items": [{"menu_item_id": "naan", "quantity": 1}],
+        }
+    )
+
+
+def test_a_ticket_needs_a_known_restaurant_accepting_orders() -> None:
+    ticket = Ticket.create(ticket_command(), restaurant())
+
+    assert (ticket.order_id, ticket.state) == ("o-1", TicketState.CREATE_PENDING)
+    raises("unknown_restaurant", 422, lambda: Ticket.create(ticket_command(), None))
+    raises(
+        "restaurant_not_accepting_orders",
+        422,
+        lambda: Ticket.create(ticket_command(), restaurant(accepting=False)),
+    )
+
+
+TICKET_MOVES: list[tuple[Callable[[Ticket], None], TicketState, TicketState | None, str]] = [
+    (Ticket.approve, TicketState.CREATE_PENDING, TicketState.AWAITING_ACCEPTANCE, ""),
+    (Ticket.reject, TicketState.CREATE_PENDING, TicketState.REJECTED, ""),
+    (Ticket.begin_cancel, TicketState.AWAITING_ACCEPTANCE, TicketState.CANCEL_PENDING, ""),
+    (Ticket.confirm_cancel, TicketState.CANCEL_PENDING, TicketState.CANCELLED, ""),
+    (Ticket.approve, TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_approvable"),
+    (Ticket.reject, TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_rejectable"),
+    (Ticket.begin_cancel, TicketState.CREATE_PENDING, None, "ticket_not_cancellable"),
+    (Ticket.begin_cancel, TicketState.CANCEL_PENDING, None, "ticket_not_cancellable"),
+    (Ticket.undo_cancel, TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_cancel_pending"),
+    (Ticket.confirm_cancel, TicketState.REJECTED, None, "ticket_not_cancel_pending"),
+]
+
+
+@pytest.mark.parametrize(("move", "start", "end", "code"), TICKET_MOVES)
+def test_ticket_state_machine(
+    move: Callable[[Ticket], None], start: TicketState, end: TicketState | None, code: str
+) -> None:
+    ticket = Ticket.create(ticket_command(), restaurant())
+    ticket.state = start
+
+    if end is None:
+        raises(code, 409, lambda: move(ticket))
+        assert ticket.state == start
+    else:
+        move(ticket)
+        assert ticket.state == end
+
+
+def test_undoing_a_cancel_returns_the_ticket_to_where_it_was() -> None:
+    ticket = Ticket.create(ticket_command(), restaurant())
+    ticket.approve()
+
+    ticket.begin_cancel()
+    assert (ticket.state, ticket.previous_state) == (
+        TicketState.CANCEL_PENDING,
+        TicketState.AWAITING_ACCEPTANCE,
+    )
+    ticket.undo_cancel()
+    assert (ticket.state, ticket.previous_state) == (TicketState.AWAITING_ACCEPTANCE, None)
+
+
+# --- accounting -----------------------------------------------------------------------------
+
+
+def authorization(state: AuthorizationState) -> Authorization:
+    request = AuthorizationRequest(order_id="o-1", consumer_id="ann", amount_cents=500)
+    return Authorization.record(request, state)
+
+
+def test_an_account_opens_with_its_whole_limit_available() -> None:
+    account = Account.open(AccountCreate(consumer_id="ann", credit_limit_cents=5000))
+
+    assert (account.credit_limit_cents, account.available_cents) == (5000, 5000)
+
+
+def test_a_debit_only_takes_credit_that_is_there() -> None:
+    statement = str(debit("ann", 500).compile(compile_kwargs={"literal_binds": True}))
+
+    assert "available_cents - 500" in statement
+    assert "available_cents >= 500" in statement
+
+
+def test_a_declined_card_is_a_business_rejection() -> None:
+    request = AuthorizationRequest(order_id="o-1", consumer_id="ann", amount_cents=500)
+
+    declined = card_declined(request)
+
+    assert (declined.code, declined.status) == ("card_declined", 422)
+
+
+def test_only_an_authorized_authorization_is_reversed() -> None:
+    authorized = authorization(AuthorizationState.AUTHORIZED)
+
+    authorized.reverse()
+
+    assert authorized.state == AuthorizationState.REVERSED
+    for state in (AuthorizationState.DECLINED, AuthorizationState.REVERSED):
+        refused = authorization(state)
+        raises("authorization_not_reversible", 409, refused.reverse)
+        assert refused.state == state
