@@ -4,8 +4,8 @@ import uuid
 from typing import Any
 
 from api.routes.orders import new_order_id
-from tests.e2e.test_create_order import saga_ends
 from tests.support.eventually import eventually_async
+from tests.support.sagas import saga_ends
 from tests.support.seed import new_world
 from tests.support.stack import Stack
 

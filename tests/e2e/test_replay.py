@@ -3,10 +3,10 @@
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from tests.e2e.test_create_order import saga_ends
+from tests.support.sagas import saga_ends
 from tests.support.seed import new_world
 from tests.support.stack import Stack
-from worker import WorkerSettings, workflow_runner
+from worker import workflow_runner
 from workflows.registry import WORKFLOWS
 
 
