@@ -20,6 +20,7 @@ from common.errors import Conflict, NotFound
 from common.idempotency import IdempotencyKey
 from workflows.cancel_order import CANCEL_ORDER, CancelOrderInput, cancel_order_saga_id
 from workflows.create_order import CREATE_ORDER, CreateOrderInput, LineItem, create_order_saga_id
+from workflows.state import CLOSED_STATUSES
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 ORDER_IDS = uuid.UUID("6f1c1f3e-6a53-4a0e-9d0c-5c0b7f0f2b1d")
@@ -100,4 +101,11 @@ async def cancel_order(
         temporal_settings.task_queue,
         request_hash({"cancel": order_id}),
     )
+    if started.duplicate and started.status in CLOSED_STATUSES:
+        # One Cancel Order saga per order (its id is cancel-order-<order_id>): a cancel that
+        # was compensated is not started again with the same idempotency keys.
+        raise Conflict(
+            "cancel_already_attempted",
+            f"saga {started.saga_id} already tried to cancel order {order_id}: {started.status}",
+        )
     return SagaAccepted(saga_id=started.saga_id, status=started.status)
