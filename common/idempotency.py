@@ -38,12 +38,12 @@ def utcnow() -> datetime:
 def run_idempotent(
     session: Session, key: str | None, command: Callable[[], Answer]
 ) -> JSONResponse:
-    """Run `command` once per key. Business answers (4xx) are stored and replayed like successes;
-    a repeat of a key answers what the first call answered and changes nothing."""
+    """Run `command` once per key. Business answers (4xx but 404) are stored and replayed like
+    successes; a repeat of a key answers what the first call answered and changes nothing."""
     if key is not None and (stored := session.get(IdempotencyRecord, key)) is not None:
         return _respond(stored.status_code, stored.body, replayed=True)
     status, body = _answer(session, command)
-    if key is None:
+    if key is None or status == 404:  # nothing happened, and the record may exist later
         session.commit()
         return _respond(status, body)
     session.add(IdempotencyRecord(key=key, status_code=status, body=body))

@@ -232,3 +232,11 @@ def test_invalid_bodies_are_refused(orders: httpx.Client) -> None:
         assert orders.post("/orders", json=body).status_code == 422
 
     assert events(orders) == []
+
+
+def test_a_not_found_answer_is_not_stored_under_its_key(orders: httpx.Client) -> None:
+    approve = keyed("s-404:approve_order:action")
+    assert_error(orders.post("/orders/o-404/approve", headers=approve), 404, "order_not_found")
+    assert orders.post("/orders", json=order_body("o-404")).status_code == 201
+    approved = orders.post("/orders/o-404/approve", headers=approve)
+    assert approved.status_code == 200 and approved.json()["state"] == "APPROVED"
