@@ -18,6 +18,7 @@ from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import (
     ActivityError,
     ApplicationError,
+    CancelledError,
     RetryState,
     TimeoutError,
 )
@@ -124,14 +125,14 @@ class SagaRun:
                 self.state.past_pivot = True
 
     async def _run_step(self, step: Step) -> dict[str, Any]:
-        status = self.state.step(step.name)
+        status, retry = self.state.step(step.name), self._step_retry(step)
         while True:
             status.status = StepStatus.RUNNING
             try:
-                outcome = await self._activity(step.action, step, ACTION, self._step_retry(step))
+                outcome = await self._activity(step.action, step, ACTION, retry)
             except ActivityError as error:
                 status.status, status.error = StepStatus.FAILED, _error_info(error)
-                status.attempts += _attempts(error)
+                status.attempts += _attempts(error, retry)
                 if step.kind is not StepKind.RETRIABLE:
                     raise SagaRejected(status.error) from error
                 if await self._operator_decides(status) == "skip":
@@ -165,7 +166,7 @@ class SagaRun:
             try:
                 outcome = await self._activity(step.compensation, step, COMPENSATION, retry)
             except ActivityError as error:
-                status.compensation_attempts += _attempts(error)
+                status.compensation_attempts += _attempts(error, retry)
                 status.status, status.error = StepStatus.FAILED, _error_info(error)
                 if await self._operator_decides(status) == "skip":
                     status.status = StepStatus.SKIPPED
@@ -286,14 +287,19 @@ def _error_info(error: ActivityError) -> ErrorInfo:
         return ErrorInfo(cause.type or "activity_error", cause.message)
     if isinstance(cause, TimeoutError):
         return ErrorInfo("timeout", f"step timed out ({cause.type})")
+    if isinstance(cause, CancelledError):  # the saga was cancelled while the step ran
+        return ErrorInfo("cancelled", "the step was cancelled")
     return ErrorInfo("activity_failed", str(cause or error))
 
 
-def _attempts(error: ActivityError) -> int:
-    """The attempt number the activity reported in its error details, else 1."""
+def _attempts(error: ActivityError, retry: RetryPolicy) -> int:
+    """The attempt number the activity reported in its error details; for a failure without
+    them (a timeout) that ran out of retries, the policy's maximum; else 1."""
     cause = error.cause
     if isinstance(cause, ApplicationError) and cause.details:
         detail = cause.details[0]
         if isinstance(detail, dict) and isinstance(detail.get("attempt"), int):
             return int(detail["attempt"])
+    if error.retry_state is RetryState.MAXIMUM_ATTEMPTS_REACHED and retry.maximum_attempts > 0:
+        return retry.maximum_attempts
     return 1

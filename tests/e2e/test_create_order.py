@@ -8,10 +8,12 @@ import httpx
 import pytest
 
 from tests.support.sagas import (
+    CREATE_ORDER_STEPS,
     Faults,
     Json,
     Records,
     available_credit,
+    create_order_steps,
     place_order,
     saga_ends,
     step,
@@ -20,27 +22,15 @@ from tests.support.sagas import (
 from tests.support.seed import World, new_world
 from tests.support.stack import FAST_SAGAS, Stack
 
-STEPS = [
-    "create_order",
-    "verify_consumer",
-    "create_ticket",
-    "authorize_card",
-    "approve_ticket",
-    "approve_order",
-]
 
-
-def statuses(*values: str) -> dict[str, str]:
-    """Step statuses in definition order; steps not named are SKIPPED."""
-    return dict(zip(STEPS, [*values, *["SKIPPED"] * (len(STEPS) - len(values))], strict=True))
-
-
-async def test_happy_path_completes_and_every_participant_agrees(stack: Stack, api) -> None:
+async def test_happy_path_completes_and_every_participant_agrees(
+    stack: Stack, api: httpx.AsyncClient
+) -> None:
     world = await new_world(stack.http, stack.participants)
     accepted = await place_order(api, world.order((0, 2), (1, 1)))
     saga = await saga_ends(api, accepted["saga_id"])
     assert saga["status"] == "COMPLETED", saga
-    assert steps(saga) == dict.fromkeys(STEPS, "SUCCEEDED")
+    assert steps(saga) == dict.fromkeys(CREATE_ORDER_STEPS, "SUCCEEDED")
     assert saga["error"] is None and saga["past_pivot"] is True
     assert [s["attempts"] for s in saga["steps"]] == [1] * 6
     p, order_id = stack.participants, accepted["order_id"]
@@ -69,21 +59,21 @@ REJECTIONS = {
     "suspended consumer": Rejection(
         "consumer_suspended",
         "verify_consumer",
-        statuses("COMPENSATED", "FAILED"),
+        create_order_steps("COMPENSATED", "FAILED"),
         ("REJECTED", None, None),
         world={"consumer_status": "SUSPENDED"},
     ),
     "unknown consumer": Rejection(
         "consumer_not_found",
         "verify_consumer",
-        statuses("COMPENSATED", "FAILED"),
+        create_order_steps("COMPENSATED", "FAILED"),
         ("REJECTED", None, None),
         body=lambda world: world.order((0, 1), consumer_id="nobody"),
     ),
     "unknown menu item": Rejection(
         "unknown_menu_item",
         "create_order",
-        statuses("COMPENSATED"),
+        create_order_steps("COMPENSATED"),
         (None, None, None),
         body=lambda world: (
             world.order((0, 1)) | {"line_items": [{"menu_item_id": "x", "quantity": 1}]}
@@ -92,28 +82,28 @@ REJECTIONS = {
     "unknown restaurant": Rejection(
         "unknown_restaurant",
         "create_order",
-        statuses("COMPENSATED"),
+        create_order_steps("COMPENSATED"),
         (None, None, None),
         body=lambda world: world.order((0, 1)) | {"restaurant_id": "nowhere"},
     ),
     "quantity 0": Rejection(
         "invalid_quantity",
         "create_order",
-        statuses("COMPENSATED"),
+        create_order_steps("COMPENSATED"),
         (None, None, None),
         body=lambda world: world.order((0, 0)),
     ),
     "restaurant closed": Rejection(
         "restaurant_not_accepting_orders",
         "create_ticket",
-        statuses("COMPENSATED", "SUCCEEDED", "COMPENSATED"),
+        create_order_steps("COMPENSATED", "SUCCEEDED", "COMPENSATED"),
         ("REJECTED", None, None),
         world={"accepting": False},
     ),
     "card declined": Rejection(
         "card_declined",
         "authorize_card",
-        statuses("COMPENSATED", "SUCCEEDED", "COMPENSATED", "FAILED"),
+        create_order_steps("COMPENSATED", "SUCCEEDED", "COMPENSATED", "FAILED"),
         ("REJECTED", "REJECTED", "DECLINED"),
         world={"credit_cents": 1000},
     ),
@@ -162,7 +152,7 @@ async def test_a_step_out_of_retries_compensates(
     saga = await saga_ends(api, accepted["saga_id"])
     assert saga["status"] == "COMPENSATED", saga
     assert saga["error"]["code"] == "retries_exhausted"
-    assert steps(saga) == statuses("COMPENSATED", "SUCCEEDED", "COMPENSATED")
+    assert steps(saga) == create_order_steps("COMPENSATED", "SUCCEEDED", "COMPENSATED")
     ticket_step = step(saga, "create_ticket")
     assert ticket_step["attempts"] == FAST_SAGAS.step_max_attempts
     assert ticket_step["error"]["code"] == "retries_exhausted"

@@ -6,8 +6,8 @@ from contextlib import ExitStack
 import pytest
 from temporalio.client import Client
 
-from tests.e2e.test_create_order import saga_ends
 from tests.support.databases import pg_available, postgres_database
+from tests.support.sagas import saga_ends
 from tests.support.seed import new_world
 from tests.support.stack import Stack, running_stack
 
@@ -30,7 +30,11 @@ async def test_completed_saga_on_postgres(pg_stack: Stack) -> None:
         accepted = (await api.post("/orders", json=world.order((0, 1)))).json()
         saga = await saga_ends(api, accepted["saga_id"])
     assert saga["status"] == "COMPLETED", saga
-    account = (await pg_stack.http.get(f"{pg_stack.participants.accounting.url}/accounts/{world.consumer_id}")).json()
+    account = (
+        await pg_stack.http.get(
+            f"{pg_stack.participants.accounting.url}/accounts/{world.consumer_id}"
+        )
+    ).json()
     assert account["available_cents"] == 100_000 - 1250
 
 
@@ -41,7 +45,11 @@ async def test_card_declined_compensates_on_postgres(pg_stack: Stack) -> None:
         saga = await saga_ends(api, accepted["saga_id"])
     assert saga["status"] == "COMPENSATED" and saga["error"]["code"] == "card_declined", saga
     p, order_id = pg_stack.participants, accepted["order_id"]
-    assert (await pg_stack.http.get(f"{p.orders.url}/orders/{order_id}")).json()["state"] == "REJECTED"
-    assert (await pg_stack.http.get(f"{p.kitchen.url}/tickets/{order_id}")).json()["state"] == "REJECTED"
+    assert (await pg_stack.http.get(f"{p.orders.url}/orders/{order_id}")).json()[
+        "state"
+    ] == "REJECTED"
+    assert (await pg_stack.http.get(f"{p.kitchen.url}/tickets/{order_id}")).json()[
+        "state"
+    ] == "REJECTED"
     account = (await pg_stack.http.get(f"{p.accounting.url}/accounts/{world.consumer_id}")).json()
     assert account["available_cents"] == 1000

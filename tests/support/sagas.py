@@ -10,9 +10,17 @@ import httpx
 from tests.support.eventually import eventually_async
 from tests.support.servers import RunningServer
 from tests.support.stack import Participants
+from workflows.create_order import CREATE_ORDER
 
 Json = dict[str, Any]
 TERMINAL = {"COMPLETED", "COMPENSATED", "CANCELLED", "FAILED"}
+CREATE_ORDER_STEPS = [step.name for step in CREATE_ORDER.steps]
+
+
+def create_order_steps(*values: str) -> dict[str, str]:
+    """Create Order step statuses in definition order; the steps not named are SKIPPED."""
+    rest = ["SKIPPED"] * (len(CREATE_ORDER_STEPS) - len(values))
+    return dict(zip(CREATE_ORDER_STEPS, [*values, *rest], strict=True))
 
 
 async def saga_of(api: httpx.AsyncClient, saga_id: str) -> Json:

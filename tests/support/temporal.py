@@ -3,6 +3,8 @@
 import sys
 from pathlib import Path
 
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.testing import WorkflowEnvironment
 
 from workflows.engine import SAGA_STATUS, SAGA_TYPE
@@ -19,10 +21,13 @@ def test_server_binary() -> str:
 
 
 # The dev server polls its transfer queue 20 times a second by default; faster dispatch makes
-# every saga test quicker.
+# every saga test quicker. Its timer queue fires up to 1 s late by default, which made every
+# activity retry take a second however short the retry policy's interval.
 DEV_SERVER_ARGS = [
     "--dynamic-config-value",
     "history.transferProcessorMaxPollRPS=1000",
+    "--dynamic-config-value",
+    'history.timerProcessorMaxTimeShift="1ms"',
     "--sqlite-pragma",
     "journal_mode=wal",
     "--sqlite-pragma",
@@ -39,6 +44,16 @@ async def start_dev_server() -> WorkflowEnvironment:
 
 
 async def start_time_skipping() -> WorkflowEnvironment:
-    return await WorkflowEnvironment.start_time_skipping(
+    """The time-skipping test server. It knows no custom search attribute until told (a start or
+    upsert with SagaType/SagaStatus fails with "search attribute ... is not defined"), so they are
+    registered through its operator service."""
+    env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=test_server_binary()
     )
+    keyword = IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+    request = AddSearchAttributesRequest(
+        namespace=env.client.namespace,
+        search_attributes={SAGA_TYPE.name: keyword, SAGA_STATUS.name: keyword},
+    )
+    await env.client.operator_service.add_search_attributes(request)
+    return env

@@ -1,0 +1,141 @@
+"""The saga engine under every failure, on a real dev server, with test doubles for activities.
+
+Each saga definition is driven through a failure at each step in turn: before or at the pivot a
+business rejection compensates exactly the steps started (the failing one too when it has a
+compensation, which is registered before the step runs), in reverse order; after the pivot a
+step is retried until it succeeds.
+"""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from temporalio.client import Client
+
+from tests.support.doubles import (
+    FAST,
+    Doubles,
+    Engine,
+    commit_then_hang,
+    engine_with,
+    fast,
+    flaky,
+    reject,
+)
+from tests.support.eventually import eventually_async
+from workflows.base import RESOLVE_UPDATE, STATUS_QUERY
+from workflows.cancel_order import CANCEL_ORDER
+from workflows.create_order import CREATE_ORDER
+from workflows.definition import SagaDefinition, Step, StepKind
+from workflows.state import Resolution, SagaState, SagaStatus, StepStatus
+
+DEFINITIONS = [CREATE_ORDER, CANCEL_ORDER]
+
+
+@pytest.fixture
+async def doubles() -> Doubles:
+    return Doubles()
+
+
+@pytest.fixture
+async def engine(temporal_client: Client, doubles: Doubles) -> AsyncIterator[Engine]:
+    async with engine_with(temporal_client, doubles) as running:
+        yield running
+
+
+def cases(kinds: set[StepKind]) -> list[Any]:
+    return [
+        pytest.param(definition, index, id=f"{definition.saga_type}.{step.name}")
+        for definition in DEFINITIONS
+        for index, step in enumerate(definition.steps)
+        if step.kind in kinds
+    ]
+
+
+def expected_status(step: Step, index: int, failing: int) -> StepStatus:
+    if index > failing:
+        return StepStatus.SKIPPED
+    if step.compensation is not None:
+        return StepStatus.COMPENSATED
+    return StepStatus.FAILED if index == failing else StepStatus.SUCCEEDED
+
+
+@pytest.mark.parametrize(("definition", "failing"), cases({StepKind.COMPENSATABLE, StepKind.PIVOT}))
+async def test_a_rejection_compensates_the_started_steps_in_reverse_order(
+    engine: Engine, doubles: Doubles, definition: SagaDefinition, failing: int
+) -> None:
+    started = definition.steps[: failing + 1]
+    doubles.behaviours[started[-1].action] = reject("no_way")
+    saga = await engine.run(definition)
+    assert (saga.status, saga.error and saga.error.code) == (SagaStatus.COMPENSATED, "no_way")
+    assert doubles.roles("action") == [step.name for step in started], "rejections are final"
+    undone = [step.name for step in reversed(started) if step.compensation is not None]
+    assert doubles.roles("compensation") == undone
+    assert [step.status for step in saga.steps] == [
+        expected_status(step, index, failing) for index, step in enumerate(definition.steps)
+    ]
+    assert saga.step(started[-1].name).error is not None
+    assert saga.past_pivot is False
+
+
+@pytest.mark.parametrize(("definition", "failing"), cases({StepKind.RETRIABLE}))
+async def test_a_step_after_the_pivot_is_retried_until_it_succeeds(
+    engine: Engine, doubles: Doubles, definition: SagaDefinition, failing: int
+) -> None:
+    retried = definition.steps[failing]
+    doubles.behaviours[retried.action] = flaky(failures=2)
+    saga = await engine.run(definition)
+    assert (saga.status, saga.error) == (SagaStatus.COMPLETED, None)
+    assert [step.status for step in saga.steps] == [StepStatus.SUCCEEDED] * len(saga.steps)
+    assert saga.step(retried.name).attempts == 3
+    assert doubles.attempts(retried.action) == 3
+    assert doubles.roles("compensation") == []
+    assert saga.past_pivot is True
+
+
+@pytest.mark.parametrize("definition", DEFINITIONS, ids=lambda d: d.saga_type)
+async def test_a_technical_failure_before_the_pivot_is_retried_too(
+    engine: Engine, doubles: Doubles, definition: SagaDefinition
+) -> None:
+    first = definition.steps[0]
+    doubles.behaviours[first.action] = flaky(failures=FAST.step_max_attempts - 1)
+    saga = await engine.run(definition)
+    assert saga.status is SagaStatus.COMPLETED
+    assert saga.step(first.name).attempts == FAST.step_max_attempts
+
+
+async def test_an_action_that_times_out_after_committing_is_compensated(
+    engine: Engine, doubles: Doubles
+) -> None:
+    doubles.behaviours["kitchen.create_ticket"] = commit_then_hang(doubles, seconds=2)
+    saga = await engine.run(CREATE_ORDER, fast(step_timeout_seconds=0.5, step_max_attempts=2))
+    assert saga.status is SagaStatus.COMPENSATED
+    assert saga.error is not None and saga.error.code == "retries_exhausted"
+    assert doubles.committed == ["create_ticket", "create_ticket"]
+    assert doubles.roles("compensation") == ["create_ticket", "create_order"]
+    ticket = saga.step("create_ticket")
+    assert (ticket.status, ticket.attempts) == (StepStatus.COMPENSATED, 2)
+
+
+async def test_a_rejection_after_the_pivot_waits_for_an_operator(
+    engine: Engine, doubles: Doubles
+) -> None:
+    doubles.behaviours["orders.approve_order"] = reject("order_locked")
+    handle = await engine.start(CREATE_ORDER)
+
+    async def needs_attention() -> SagaState:
+        state: SagaState = await handle.query(STATUS_QUERY, result_type=SagaState)
+        assert state.status is SagaStatus.NEEDS_ATTENTION, state.status
+        return state
+
+    state = await eventually_async(needs_attention)
+    assert state.step("approve_order").status is StepStatus.FAILED
+    resolution = Resolution("skip", "approved by hand", actor="bob")
+    await handle.execute_update(RESOLVE_UPDATE, resolution, result_type=SagaState)
+    saga = await handle.result()
+    assert saga.status is SagaStatus.COMPLETED
+    assert saga.step("approve_order").status is StepStatus.SKIPPED
+    assert doubles.roles("compensation") == [], "after the pivot nothing is undone"
+    assert [(a.actor, a.action, a.step) for a in saga.operator_actions] == [
+        ("bob", "skip", "approve_order")
+    ]
