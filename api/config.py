@@ -21,6 +21,7 @@ class ApiSettings(BaseSettings):
     orders_url: str = "http://127.0.0.1:8102"
     order_history_url: str = "http://127.0.0.1:8105"
     web_ui_url: str = "http://localhost:8233"
+    codec_cors_origin: str = "http://localhost:8233"  # the Web UI origin that may call /codec
     http_timeout_seconds: float = 5.0
     max_body_bytes: int = 64 * 1024
     log_level: str = "info"

@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from temporalio.client import Client
 
 from api.config import ApiSettings, SagaSettings
 from api.routes import consumers, health, orders, sagas
+from api.routes.codec import install_codec
 from common.errors import error_body, install_error_handlers
 from common.temporal import TemporalSettings, connect_temporal
 
@@ -50,11 +52,14 @@ def create_app(
     limit_body_size(app, settings.max_body_bytes)
     for router in (health.router, orders.router, sagas.router, consumers.router):
         app.include_router(router)
+    install_codec(app, settings.codec_cors_origin)
     return app
 
 
 def limit_body_size(app: FastAPI, max_bytes: int) -> None:
     """Refuse bodies larger than `max_bytes` before reading them."""
+    # A chunked body has no Content-Length: count its bytes as they arrive too.
+    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=max_bytes)
 
     @app.middleware("http")
     async def check(

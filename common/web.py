@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import Engine, Table
 from sqlmodel import Session
 
-from common.db import create_tables, make_engine, table_of
+from common.db import make_engine, table_of
 from common.errors import install_error_handlers
 from common.faults import install_faults
 from common.idempotency import IdempotencyRecord
+from common.migrations import upgrade
 from common.outbox import OutboxEvent, events_router
 from common.settings import ServiceSettings
 
@@ -41,13 +42,18 @@ def service_app(
     tables: Sequence[Table],
     routers: Sequence[APIRouter],
     lifespan: Lifespan | None = None,
+    migrations: str | None = None,
 ) -> FastAPI:
-    """A participant app on its private database, with the outbox feed and error handlers."""
+    """A participant app on its private database, with the outbox feed and error handlers.
+
+    On start it migrates its database to the newest revision of `migrations/<name>/` (`name` is
+    `migrations`, by default the title); that environment declares the common tables and `tables`.
+    """
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager
     async def run(app: FastAPI) -> AsyncIterator[None]:
-        create_tables(engine, [*COMMON_TABLES, *tables])
+        upgrade(migrations or title, settings.database_url)
         if lifespan is None:
             yield
         else:

@@ -2,7 +2,7 @@
 real databases, a real worker and the real API."""
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +15,7 @@ from activities.config import ParticipantUrls
 from activities.registry import http_client, saga_activities
 from api.config import ApiSettings, SagaSettings
 from api.main import create_app as create_api
-from common.temporal import TemporalSettings
+from common.temporal import TemporalSettings, data_converter
 from participants.accounting.config import Settings as AccountingSettings
 from participants.accounting.main import create_app as create_accounting
 from participants.consumers.config import Settings as ConsumersSettings
@@ -98,7 +98,11 @@ class Stack:
 
 
 def start_api(
-    client: Client, task_queue: str, participants: Participants, sagas: SagaSettings
+    client: Client,
+    task_queue: str,
+    participants: Participants,
+    sagas: SagaSettings,
+    temporal_options: Mapping[str, Any] | None = None,
 ) -> RunningServer:
     settings = ApiSettings(
         token=TOKEN,
@@ -107,8 +111,19 @@ def start_api(
         order_history_url=participants.view.url if participants.view else "http://127.0.0.1:9",
     )
     target = client.service_client.config.target_host
-    temporal = TemporalSettings(address=target, namespace=client.namespace, task_queue=task_queue)
+    temporal = TemporalSettings.model_validate(
+        {"address": target, "namespace": client.namespace, "task_queue": task_queue}
+        | dict(temporal_options or {})
+    )
     return start_server(create_api(settings, sagas, temporal))
+
+
+def with_converter_of(client: Client, temporal_options: Mapping[str, Any]) -> Client:
+    """The same connection with the data converter these settings ask for (e.g. encryption)."""
+    converter = data_converter(TemporalSettings.model_validate(temporal_options))
+    config = client.config()
+    config["data_converter"] = converter
+    return Client(**config)
 
 
 @asynccontextmanager
@@ -123,14 +138,21 @@ async def saga_worker(
 
 @asynccontextmanager
 async def running_stack(
-    client: Client, database: Callable[[str], str], sagas: SagaSettings = FAST_SAGAS
+    client: Client,
+    database: Callable[[str], str],
+    sagas: SagaSettings = FAST_SAGAS,
+    temporal_options: Mapping[str, Any] | None = None,
 ) -> AsyncIterator[Stack]:
+    """`temporal_options`: more TemporalSettings fields (payload encryption) for the worker's
+    client and the API's."""
     task_queue = f"sagas-{uuid.uuid4().hex[:8]}"
+    if temporal_options:
+        client = with_converter_of(client, temporal_options)
     participants = start_participants(database)
     async with AsyncExitStack() as stack:
         stack.callback(participants.stop)
         await stack.enter_async_context(saga_worker(client, task_queue, participants.urls()))
-        api = start_api(client, task_queue, participants, sagas)
+        api = start_api(client, task_queue, participants, sagas, temporal_options)
         stack.callback(api.stop)
         http = await stack.enter_async_context(httpx.AsyncClient(timeout=15))
         yield Stack(client, task_queue, participants, api, http)

@@ -8,20 +8,20 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
-from common.db import create_tables, make_engine
+from common.db import make_engine
 from common.errors import install_error_handlers
+from common.migrations import upgrade
 from common.web import health_router
 from views.order_history.config import Settings
 from views.order_history.feeds import subscribers
-from views.order_history.models import TABLES
 from views.order_history.routes import consumers, orders, readiness
 
 
 @asynccontextmanager
 async def follow_feeds(app: FastAPI) -> AsyncIterator[None]:
-    """Create the tables, follow every feed while the app runs, stop cleanly."""
+    """Migrate the view's database, follow every feed while the app runs, stop cleanly."""
     engine = app.state.engine
-    create_tables(engine, TABLES)
+    upgrade("order_history", app.state.settings.database_url)
     async with httpx.AsyncClient(timeout=10) as http:
         app.state.subscribers = subscribers(app.state.settings, engine, http)
         for subscriber in app.state.subscribers.values():

@@ -14,7 +14,8 @@ import httpx
 from sqlalchemy import Engine, delete
 from sqlmodel import Session
 
-from common.db import create_tables, make_engine
+from common.db import make_engine
+from common.migrations import upgrade
 from common.subscriber import FeedSubscriber
 from views.order_history.config import Settings
 from views.order_history.feeds import subscribers
@@ -32,7 +33,7 @@ async def rebuild(settings: Settings, report: Report = print) -> dict[str, int]:
         async with httpx.AsyncClient(timeout=30) as http:
             feeds = subscribers(settings, engine, http, batch_size=BATCH_SIZE)
             await check_readable(feeds.values())
-            create_tables(engine, TABLES)
+            upgrade("order_history", settings.database_url)
             empty_view(engine)
             report(f"emptied the order history at {engine.url.render_as_string()}")
             return {source: await replay(feed, report) for source, feed in feeds.items()}

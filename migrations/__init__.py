@@ -1,0 +1,1 @@
+"""Alembic migration environments, one per database: `python -m common.migrations --help`."""
