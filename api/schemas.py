@@ -1,11 +1,16 @@
 """Request and response bodies of the public API (DESIGN.md §5)."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
-Id = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")
+ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,99}$"
+Id = Field(min_length=1, max_length=100, pattern=ID_PATTERN)
+# Ids in paths are checked too: they are forwarded into internal URLs.
+PathId = Annotated[str, Path(pattern=ID_PATTERN)]
+SagaId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,200}$")]
 
 
 class LineItemIn(BaseModel):

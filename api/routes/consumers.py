@@ -4,13 +4,14 @@ from fastapi import APIRouter, Query
 
 from api.deps import Caller, HttpDep, SettingsDep
 from api.proxy import get_json
+from api.schemas import PathId
 
 router = APIRouter(prefix="/consumers", tags=["order history"])
 
 
 @router.get("/{consumer_id}/orders")
 async def consumer_orders(
-    consumer_id: str,
+    consumer_id: PathId,
     _: Caller,
     http: HttpDep,
     settings: SettingsDep,

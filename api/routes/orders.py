@@ -15,7 +15,7 @@ from api.deps import (
 )
 from api.proxy import Unavailable, get_json
 from api.sagas import request_hash, start_saga
-from api.schemas import OrderAccepted, OrderRequest, SagaAccepted
+from api.schemas import OrderAccepted, OrderRequest, PathId, SagaAccepted
 from common.errors import Conflict, NotFound
 from common.idempotency import IdempotencyKey
 from workflows.cancel_order import CANCEL_ORDER, CancelOrderInput, cancel_order_saga_id
@@ -60,7 +60,7 @@ async def create_order(
 
 
 @router.get("/{order_id}")
-async def get_order(order_id: str, _: Caller, http: HttpDep, settings: SettingsDep) -> Any:
+async def get_order(order_id: PathId, _: Caller, http: HttpDep, settings: SettingsDep) -> Any:
     """From the order-history view; from the orders service while the view has not caught up
     or cannot be reached (the orders service is the source of truth)."""
     try:
@@ -79,7 +79,7 @@ async def get_order(order_id: str, _: Caller, http: HttpDep, settings: SettingsD
 
 @router.post("/{order_id}/cancel", status_code=202, response_model=SagaAccepted)
 async def cancel_order(
-    order_id: str,
+    order_id: PathId,
     _: Caller,
     http: HttpDep,
     settings: SettingsDep,

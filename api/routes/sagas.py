@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import Caller, SettingsDep, TemporalDep, TemporalSettingsDep
 from api.sagas import cancel_saga, list_sagas, resolve_saga, saga_state
-from api.schemas import ResolveRequest, SagaAccepted, SagaOut, SagaPage, SagaSummaryOut
+from api.schemas import ResolveRequest, SagaAccepted, SagaId, SagaOut, SagaPage, SagaSummaryOut
 from workflows.state import Resolution, SagaState
 
 router = APIRouter(prefix="/sagas", tags=["sagas"])
@@ -35,7 +35,7 @@ async def get_sagas(
 
 @router.get("/{saga_id}", response_model=SagaOut)
 async def get_saga(
-    saga_id: str,
+    saga_id: SagaId,
     _: Caller,
     temporal: TemporalDep,
     settings: SettingsDep,
@@ -46,14 +46,14 @@ async def get_saga(
 
 
 @router.post("/{saga_id}/cancel", status_code=202, response_model=SagaAccepted)
-async def cancel(saga_id: str, _: Caller, temporal: TemporalDep) -> SagaAccepted:
+async def cancel(saga_id: SagaId, _: Caller, temporal: TemporalDep) -> SagaAccepted:
     state = await cancel_saga(temporal, saga_id)
     return SagaAccepted(saga_id=saga_id, status=state.status)
 
 
 @router.post("/{saga_id}/resolve", status_code=202, response_model=SagaOut)
 async def resolve(
-    saga_id: str,
+    saga_id: SagaId,
     body: ResolveRequest,
     caller: Caller,
     temporal: TemporalDep,
