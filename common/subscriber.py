@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine
+from sqlalchemy import BigInteger, Column, Engine
 from sqlmodel import Field, Session, SQLModel, select
 
 from common.db import UtcDateTime
@@ -29,7 +29,7 @@ class SubscriptionCursor(SQLModel, table=True):
     __tablename__ = "subscription_cursor"
 
     source: str = Field(primary_key=True, max_length=100)
-    last_seq: int = 0
+    last_seq: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))  # as outbox seq
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
