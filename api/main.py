@@ -1,5 +1,6 @@
 """Saga API app: `uvicorn --factory api.main:create_app --port 8000`."""
 
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -48,12 +49,19 @@ def create_app(
     app.state.saga_settings = saga_settings or SagaSettings()
     app.state.temporal_settings = temporal_settings
     app.state.tokens = tokens
+    app.state.page_token_key = page_token_key(tokens)
     install_error_handlers(app)
     limit_body_size(app, settings.max_body_bytes)
     for router in (health.router, orders.router, sagas.router, consumers.router):
         app.include_router(router)
     install_codec(app, settings.codec_cors_origin)
     return app
+
+
+def page_token_key(tokens: dict[str, str]) -> bytes:
+    """Signs page tokens; derived from the API tokens so that every API replica shares it."""
+    secret = "\0".join(sorted(tokens.values())).encode()
+    return hashlib.sha256(b"saga-page-tokens\0" + secret).digest()
 
 
 def limit_body_size(app: FastAPI, max_bytes: int) -> None:

@@ -3,6 +3,7 @@
 import base64
 import binascii
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -170,11 +171,11 @@ async def list_sagas(
     status: str | None,
     page_size: int,
     page_token: str | None,
+    signing_key: bytes,
 ) -> tuple[list[SagaSummary], str | None]:
-    token = _decode_token(page_token)
-    iterator = client.list_workflows(
-        visibility_query(saga_type, status), page_size=page_size, next_page_token=token
-    )
+    query = visibility_query(saga_type, status)
+    token = read_page_token(page_token, query, signing_key)
+    iterator = client.list_workflows(query, page_size=page_size, next_page_token=token)
     try:
         await iterator.fetch_next_page()
     except RPCError as error:
@@ -193,7 +194,7 @@ async def list_sagas(
         for execution in iterator.current_page or []
     ]
     following = iterator.next_page_token
-    return sagas, base64.urlsafe_b64encode(following).decode() if following else None
+    return sagas, issue_page_token(following, query, signing_key) if following else None
 
 
 def visibility_query(saga_type: str | None, status: str | None) -> str:
@@ -233,16 +234,30 @@ def _listed_status(execution: WorkflowExecution) -> str:
     return execution.typed_search_attributes.get(SAGA_STATUS) or SagaStatus.RUNNING.value
 
 
-def _decode_token(token: str | None) -> bytes | None:
-    if not token:
+# Page tokens are signed and bound to the query they continue: a forged, damaged or re-used
+# token with other filters is refused at once instead of reaching Temporal.
+SIGNATURE_BYTES = 16
+
+
+def _signature(token: bytes, query: str, key: bytes) -> bytes:
+    return hmac.new(key, query.encode() + b"\0" + token, hashlib.sha256).digest()[:SIGNATURE_BYTES]
+
+
+def issue_page_token(token: bytes, query: str, key: bytes) -> str:
+    return base64.urlsafe_b64encode(_signature(token, query, key) + token).decode()
+
+
+def read_page_token(page_token: str | None, query: str, key: bytes) -> bytes | None:
+    if not page_token:
         return None
     try:
-        decoded = base64.b64decode(token.encode(), altchars=b"-_", validate=True)
+        raw = base64.b64decode(page_token.encode(), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError) as error:
         raise _invalid_token() from error
-    if not decoded:
+    signature, token = raw[:SIGNATURE_BYTES], raw[SIGNATURE_BYTES:]
+    if not token or not hmac.compare_digest(signature, _signature(token, query, key)):
         raise _invalid_token()
-    return decoded
+    return token
 
 
 def _invalid_token() -> DomainError:

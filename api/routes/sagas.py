@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from api.deps import Caller, SettingsDep, TemporalDep, TemporalSettingsDep
 from api.sagas import cancel_saga, list_sagas, resolve_saga, saga_state
@@ -22,12 +22,14 @@ def _out(state: SagaState, ui: str, namespace: str) -> SagaOut:
 async def get_sagas(
     _: Caller,
     temporal: TemporalDep,
+    request: Request,
     saga_type: str | None = None,
     status: str | None = None,
     page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
     page_token: str | None = None,
 ) -> SagaPage:
-    sagas, token = await list_sagas(temporal, saga_type, status, page_size, page_token)
+    key = request.app.state.page_token_key
+    sagas, token = await list_sagas(temporal, saga_type, status, page_size, page_token, key)
     return SagaPage(
         sagas=[SagaSummaryOut.model_validate(saga) for saga in sagas], next_page_token=token
     )

@@ -67,6 +67,24 @@ async def test_list_pages_one_saga_at_a_time(stack: Stack, api: httpx.AsyncClien
     assert mine <= set(seen)
 
 
+async def test_a_page_token_only_continues_its_own_query(
+    stack: Stack, api: httpx.AsyncClient
+) -> None:
+    await declined_sagas(stack, api, 2)
+
+    async def two_pages() -> str:
+        token = (await listing(api, status="COMPENSATED", page_size=1))["next_page_token"]
+        assert token is not None
+        return str(token)
+
+    token = await eventually_async(two_pages)
+    other_filter = await api.get("/sagas", params={"status": "COMPLETED", "page_token": token})
+    assert other_filter.status_code == 400
+    assert other_filter.json()["error"]["code"] == "invalid_page_token"
+    same_filter = await api.get("/sagas", params={"status": "COMPENSATED", "page_token": token})
+    assert same_filter.status_code == 200
+
+
 async def test_visibility_finds_compensated_sagas_by_search_attribute(
     stack: Stack, api: httpx.AsyncClient
 ) -> None:
