@@ -1,29 +1,57 @@
 """Fixtures shared by every test layer."""
 
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from tests.support.databases import pg_available, postgres_database
+from tests.support.participants import participant_app, running
 from tests.support.temporal import start_dev_server
 
 DatabaseFactory = Callable[[str], str]
+StartParticipant = Callable[..., httpx.Client]
+
+DATABASE_KINDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DatabaseFactory]:
-    """`factory(name)` gives a fresh private database URL, on SQLite and again on PostgreSQL."""
-    if request.param == "sqlite":
-        yield lambda name: f"sqlite:///{tmp_path / name}.db"
+@contextmanager
+def database_urls(kind: str, folder: Path) -> Iterator[DatabaseFactory]:
+    """`factory(name)` gives a fresh private database URL: a SQLite file in `folder`, or a new
+    PostgreSQL database dropped afterwards (the test is skipped when PostgreSQL is unreachable)."""
+    if kind == "sqlite":
+        yield lambda name: f"sqlite:///{folder / name}-{uuid.uuid4().hex[:8]}.db"
         return
     if not pg_available():
         pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
     with ExitStack() as stack:
         yield lambda name: stack.enter_context(postgres_database(f"saga_test_{name}"))
+
+
+@pytest.fixture(params=DATABASE_KINDS)
+def database_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DatabaseFactory]:
+    """`factory(name)` gives a fresh private database URL, on SQLite and again on PostgreSQL."""
+    with database_urls(request.param, tmp_path) as factory:
+        yield factory
+
+
+@pytest.fixture
+def participant(database_factory: DatabaseFactory) -> Iterator[StartParticipant]:
+    """`participant(name, **settings)` serves participant `name` on a fresh database over real
+    HTTP, with fault injection on, until the test ends; it answers a client bound to it."""
+    with ExitStack() as stack:
+
+        def start(name: str, **settings: Any) -> httpx.Client:
+            app = participant_app(name, database_factory(name), **settings)
+            return stack.enter_context(running(app))
+
+        yield start
 
 
 @pytest.fixture(scope="session")

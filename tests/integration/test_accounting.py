@@ -1,29 +1,15 @@
 """Accounting service over real HTTP, on SQLite and PostgreSQL."""
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from participants.accounting.config import Settings
-from participants.accounting.main import create_app
-from tests.conftest import DatabaseFactory
-from tests.support.participants import (
-    Json,
-    answer,
-    assert_error,
-    event_types,
-    events,
-    running,
-    send_twice,
-)
+from tests.conftest import StartParticipant
+from tests.support.participants import Json, answer, assert_error, event_types, events, send_twice
 
 
 @pytest.fixture
-def accounting(database_factory: DatabaseFactory) -> Iterator[httpx.Client]:
-    settings = Settings(database_url=database_factory("accounting"), faults_enabled=True)
-    with running(create_app(settings)) as client:
-        yield client
+def accounting(participant: StartParticipant) -> httpx.Client:
+    return participant("accounting")
 
 
 def open_account(client: httpx.Client, consumer_id: str = "ann", limit: int = 10_000) -> Json:

@@ -1,13 +1,9 @@
 """Consumers service over real HTTP, on SQLite and PostgreSQL."""
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from participants.consumers.config import Settings
-from participants.consumers.main import create_app
-from tests.conftest import DatabaseFactory
+from tests.conftest import StartParticipant
 from tests.support.participants import (
     Json,
     answer,
@@ -15,16 +11,13 @@ from tests.support.participants import (
     event_types,
     events,
     keyed,
-    running,
     send_twice,
 )
 
 
 @pytest.fixture
-def consumers(database_factory: DatabaseFactory) -> Iterator[httpx.Client]:
-    settings = Settings(database_url=database_factory("consumers"), faults_enabled=True)
-    with running(create_app(settings)) as client:
-        yield client
+def consumers(participant: StartParticipant) -> httpx.Client:
+    return participant("consumers")
 
 
 def register(client: httpx.Client, **fields: object) -> Json:

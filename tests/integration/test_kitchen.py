@@ -1,35 +1,24 @@
 """Kitchen service over real HTTP, on SQLite and PostgreSQL."""
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from participants.kitchen.config import Settings
-from participants.kitchen.main import create_app
-from tests.conftest import DatabaseFactory
+from tests.conftest import StartParticipant
 from tests.support.participants import (
+    MENU,
     Json,
     answer,
     assert_error,
     event_types,
     events,
     keyed,
-    running,
     send_twice,
 )
 
-MENU = [
-    {"id": "curry", "name": "Chicken Vindaloo", "price_cents": 1250},
-    {"id": "naan", "name": "Garlic Naan", "price_cents": 350},
-]
-
 
 @pytest.fixture
-def kitchen(database_factory: DatabaseFactory) -> Iterator[httpx.Client]:
-    settings = Settings(database_url=database_factory("kitchen"), faults_enabled=True)
-    with running(create_app(settings)) as client:
-        yield client
+def kitchen(participant: StartParticipant) -> httpx.Client:
+    return participant("kitchen")
 
 
 def open_restaurant(client: httpx.Client, **fields: object) -> Json:

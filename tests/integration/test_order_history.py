@@ -18,15 +18,9 @@ import pytest
 from sqlmodel import Session, col, select
 
 from common.db import create_tables, make_engine
-from participants.accounting.config import Settings as AccountingSettings
-from participants.accounting.main import create_app as create_accounting
-from participants.kitchen.config import Settings as KitchenSettings
-from participants.kitchen.main import create_app as create_kitchen
-from participants.orders.config import Settings as OrdersSettings
-from participants.orders.main import create_app as create_orders
-from tests.conftest import DatabaseFactory
-from tests.support.databases import pg_available, postgres_database
+from tests.conftest import DATABASE_KINDS, DatabaseFactory, database_urls
 from tests.support.eventually import eventually
+from tests.support.participants import answer, participant_app
 from tests.support.servers import RunningServer, free_port, serve, start_server
 from views.order_history import rebuild as rebuild_command
 from views.order_history.config import Settings
@@ -46,34 +40,26 @@ class Participants:
     accounting: httpx.Client
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=DATABASE_KINDS)
 def databases(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[DatabaseFactory]:
     """`database_factory` for a whole module, so that its tests share one set of participants
     (every test uses its own ids) and pay for starting them once per database kind."""
-    if request.param == "sqlite":
-        folder = tmp_path_factory.mktemp("databases")
-        yield lambda name: f"sqlite:///{folder / name}-{uuid.uuid4().hex[:8]}.db"
-        return
-    if not pg_available():
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
-    with ExitStack() as stack:
-        yield lambda name: stack.enter_context(postgres_database(f"saga_test_{name}"))
+    with database_urls(request.param, tmp_path_factory.mktemp("databases")) as factory:
+        yield factory
 
 
 @pytest.fixture(scope="module")
 def participants(databases: DatabaseFactory) -> Iterator[Participants]:
     with ExitStack() as stack:
-        kitchen = stack.enter_context(
-            serve(create_kitchen(KitchenSettings(database_url=databases("kitchen"))))
-        )
-        orders_settings = OrdersSettings(database_url=databases("orders"), kitchen_url=kitchen.url)
-        orders = stack.enter_context(serve(create_orders(orders_settings)))
-        accounting_settings = AccountingSettings(database_url=databases("accounting"))
-        accounting = stack.enter_context(serve(create_accounting(accounting_settings)))
+
+        def start(name: str, **settings: Any) -> RunningServer:
+            app = participant_app(name, databases(name), faults_enabled=False, **settings)
+            return stack.enter_context(serve(app))
+
+        kitchen = start("kitchen")
+        orders, accounting = start("orders", kitchen_url=kitchen.url), start("accounting")
         yield Participants(*(stack.enter_context(client(s)) for s in (orders, kitchen, accounting)))
 
 
@@ -97,11 +83,6 @@ def client(server: RunningServer) -> httpx.Client:
 def running_view(settings: Settings) -> Iterator[httpx.Client]:
     with serve(create_app(settings)) as server, client(server) as view:
         yield view
-
-
-def answer(response: httpx.Response, status: int) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
 
 
 # -- the participants, driven step by step as the sagas drive them ---------------------------

@@ -7,38 +7,29 @@ import pytest
 from sqlmodel import Session
 
 from common.web import engine_of
-from participants.orders.config import Settings
-from participants.orders.main import create_app
 from participants.orders.models import ReplicaRestaurant
 from tests.conftest import DatabaseFactory
 from tests.support.participants import (
+    MENU,
     Json,
     answer,
     assert_error,
     event_types,
     events,
     keyed,
+    participant_app,
     running,
     send_twice,
 )
 from tests.support.servers import free_port
 
-MENU = [
-    {"id": "curry", "name": "Chicken Vindaloo", "price_cents": 1250},
-    {"id": "naan", "name": "Garlic Naan", "price_cents": 350},
-]
-
 
 @pytest.fixture
 def orders(database_factory: DatabaseFactory) -> Iterator[httpx.Client]:
     # Kitchen is not running: these tests seed the replica themselves (test_replica feeds it).
-    settings = Settings(
-        database_url=database_factory("orders"),
-        faults_enabled=True,
-        kitchen_url=f"http://127.0.0.1:{free_port()}",
-        replica_poll_interval=5,
-    )
-    app = create_app(settings)
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    url = database_factory("orders")
+    app = participant_app("orders", url, kitchen_url=nowhere, replica_poll_interval=5)
     with running(app) as client:
         with Session(engine_of(app)) as session:
             session.add(ReplicaRestaurant(id="ajanta", name="Ajanta", menu_items=MENU))

@@ -1,15 +1,44 @@
-"""Helpers for talking to a participant service over real HTTP."""
+"""Helpers for starting participant services and talking to them over real HTTP."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
+from common.settings import ServiceSettings
+from participants.accounting.config import Settings as AccountingSettings
+from participants.accounting.main import create_app as create_accounting
+from participants.consumers.config import Settings as ConsumersSettings
+from participants.consumers.main import create_app as create_consumers
+from participants.kitchen.config import Settings as KitchenSettings
+from participants.kitchen.main import create_app as create_kitchen
+from participants.orders.config import Settings as OrdersSettings
+from participants.orders.main import create_app as create_orders
 from tests.support.servers import serve
 
 Json = dict[str, Any]
+
+MENU: list[Json] = [
+    {"id": "curry", "name": "Chicken Vindaloo", "price_cents": 1250},
+    {"id": "naan", "name": "Garlic Naan", "price_cents": 350},
+]
+
+APPS: dict[str, tuple[type[ServiceSettings], Callable[[Any], FastAPI]]] = {
+    "consumers": (ConsumersSettings, create_consumers),
+    "orders": (OrdersSettings, create_orders),
+    "kitchen": (KitchenSettings, create_kitchen),
+    "accounting": (AccountingSettings, create_accounting),
+}
+
+
+def participant_app(name: str, database_url: str, **settings: Any) -> FastAPI:
+    """Participant `name` on `database_url`, with fault injection on unless `settings` say not."""
+    settings_type, create_app = APPS[name]
+    return create_app(
+        settings_type(database_url=database_url, **{"faults_enabled": True, **settings})
+    )
 
 
 @contextmanager

@@ -31,11 +31,7 @@ from participants.orders.models import (
     OrderState,
     ReplicaRestaurant,
 )
-
-MENU = [
-    {"id": "curry", "name": "Chicken Vindaloo", "price_cents": 1250},
-    {"id": "naan", "name": "Garlic Naan", "price_cents": 350},
-]
+from tests.support.participants import MENU
 
 
 def raises(code: str, status: int, action: Callable[[], object]) -> None:

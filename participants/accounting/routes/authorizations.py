@@ -4,9 +4,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
-from common.errors import Conflict, NotFound
+from common.aggregates import Aggregate
 from common.idempotency import Answer, IdempotencyKey, run_idempotent
-from common.outbox import record_event
 from common.web import SessionDep
 from participants.accounting.models import (
     Account,
@@ -23,26 +22,27 @@ from participants.accounting.models import (
 
 router = APIRouter(prefix="/authorizations", tags=["authorizations"])
 
-
-def _save(session: Session, authorization: Authorization, event_type: str) -> AuthorizationPublic:
-    session.add(authorization)
-    public = authorization.public()
-    payload = public.model_dump(mode="json")
-    record_event(session, event_type, "authorization", authorization.order_id, payload)
-    return public
+AUTHORIZATIONS = Aggregate(
+    Authorization,
+    "authorization",
+    id_field="order_id",
+    missing="order {id} has no authorization",
+    exists="order {id} has an authorization",
+)
 
 
 def _authorize(session: Session, request: AuthorizationRequest) -> Answer:
-    if session.get(Authorization, request.order_id) is not None:
-        raise Conflict("authorization_exists", f"order {request.order_id} has an authorization")
+    AUTHORIZATIONS.ensure_new(session, request.order_id)
     if session.exec(debit(request.consumer_id, request.amount_cents)).rowcount == 1:
         authorized = Authorization.record(request, AuthorizationState.AUTHORIZED)
-        return 201, _save(session, authorized, "CardAuthorized")
+        return 201, AUTHORIZATIONS.save(session, authorized, "CardAuthorized")
     if session.get(Account, request.consumer_id) is None:
         raise account_not_found(request.consumer_id)
     # The declined authorization and its event are kept, so the answer is not a raised error
     # (that would roll them back) but a business rejection committed with them.
-    _save(session, Authorization.record(request, AuthorizationState.DECLINED), "CardDeclined")
+    AUTHORIZATIONS.save(
+        session, Authorization.record(request, AuthorizationState.DECLINED), "CardDeclined"
+    )
     declined = card_declined(request)
     return declined.status, declined.body()
 
@@ -53,7 +53,7 @@ def _reverse(session: Session, order_id: str) -> Answer:
         raise not_reversible(order_id, "there is none")
     authorization.reverse()
     session.exec(credit(authorization.consumer_id, authorization.amount_cents))
-    return 200, _save(session, authorization, "AuthorizationReversed")
+    return 200, AUTHORIZATIONS.save(session, authorization, "AuthorizationReversed")
 
 
 @router.post("", status_code=201, response_model=AuthorizationPublic)
@@ -66,10 +66,7 @@ def authorize_card(
 
 @router.get("/{order_id}", response_model=AuthorizationPublic)
 def get_authorization(order_id: str, session: SessionDep) -> AuthorizationPublic:
-    authorization = session.get(Authorization, order_id)
-    if authorization is None:
-        raise NotFound("authorization_not_found", f"order {order_id} has no authorization")
-    return authorization.public()
+    return AUTHORIZATIONS.load(session, order_id).public()
 
 
 @router.post("/{order_id}/reverse", response_model=AuthorizationPublic)
