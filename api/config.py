@@ -45,6 +45,7 @@ class SagaSettings(BaseSettings):
     compensation_max_attempts: int = 20
     retry_initial_seconds: float = 0.2
     retry_max_interval_seconds: float = 5.0
+    local_activities: bool = False
 
     def options(self, deadline_seconds: float) -> SagaOptions:
         return SagaOptions(
@@ -54,4 +55,5 @@ class SagaSettings(BaseSettings):
             compensation_max_attempts=self.compensation_max_attempts,
             retry_initial_seconds=self.retry_initial_seconds,
             retry_max_interval_seconds=self.retry_max_interval_seconds,
+            local_activities=self.local_activities,
         )

@@ -19,6 +19,7 @@ from temporalio.exceptions import (
     ActivityError,
     ApplicationError,
     CancelledError,
+    FailureError,
     RetryState,
     TimeoutError,
 )
@@ -214,12 +215,11 @@ class SagaRun:
 
     async def _activity(self, name: str, step: Step, role: str, retry: RetryPolicy) -> StepOutcome:
         call = StepCall(self.state.saga_id, step.name, role, self.data, dict(self.results))
+        timeout = timedelta(seconds=self.options.step_timeout_seconds)
+        if self.options.local_activities:
+            return await _local_activity(name, call, timeout, retry)
         outcome: StepOutcome = await workflow.execute_activity(
-            name,
-            call,
-            result_type=StepOutcome,
-            start_to_close_timeout=timedelta(seconds=self.options.step_timeout_seconds),
-            retry_policy=retry,
+            name, call, result_type=StepOutcome, start_to_close_timeout=timeout, retry_policy=retry
         )
         return outcome
 
@@ -256,6 +256,40 @@ def saga_data(saga_input: Any) -> dict[str, Any]:
     data = asdict(saga_input)
     data.pop("options", None)
     return data
+
+
+async def _local_activity(
+    name: str, call: StepCall, timeout: timedelta, retry: RetryPolicy
+) -> StepOutcome:
+    """A participant call as a local activity: it runs in the worker that runs the saga and is
+    recorded as a marker, not as activity tasks. Safe because every participant call is
+    idempotent (docs/performance.md). Its failures arrive without the ActivityError wrapper:
+    add it, so that the saga treats both kinds of step alike."""
+    try:
+        outcome: StepOutcome = await workflow.execute_local_activity(
+            name, call, result_type=StepOutcome, start_to_close_timeout=timeout, retry_policy=retry
+        )
+    except ActivityError:
+        raise
+    except FailureError as cause:
+        raise _activity_error(name, cause) from cause
+    return outcome
+
+
+def _activity_error(name: str, cause: FailureError) -> ActivityError:
+    state = None
+    if isinstance(cause, ApplicationError | TimeoutError):
+        final = isinstance(cause, ApplicationError) and cause.non_retryable
+        state = RetryState.NON_RETRYABLE_FAILURE if final else RetryState.MAXIMUM_ATTEMPTS_REACHED
+    return ActivityError(
+        f"local activity {name} failed",
+        scheduled_event_id=0,
+        started_event_id=0,
+        identity="",
+        activity_type=name,
+        activity_id="",
+        retry_state=state,
+    )
 
 
 async def _outcome(forward: asyncio.Task[None]) -> ErrorInfo | None:

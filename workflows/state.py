@@ -110,6 +110,7 @@ class SagaOptions:
     compensation_max_attempts: int = 20
     retry_initial_seconds: float = 0.2
     retry_max_interval_seconds: float = 5.0
+    local_activities: bool = False  # participant calls as local activities (docs/performance.md)
 
 
 @dataclass

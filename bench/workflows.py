@@ -1,0 +1,112 @@
+"""The baselines the engine is measured against.
+
+* `HandWrittenCreateOrder`: the Create Order saga as a user would write it by hand on Temporal,
+  without the engine: the same activities, in the same order, with a try/except compensation.
+* `NoopSaga`: the same number of activities, each a no-op, to isolate Temporal's own cost.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from temporalio import activity, workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.accounting import AccountingActivities
+    from activities.consumers import ConsumersActivities
+    from activities.kitchen import KitchenActivities
+    from activities.orders import OrdersActivities
+    from workflows.state import StepCall, StepOutcome
+
+STEP_TIMEOUT = timedelta(seconds=10)
+FORWARD_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=0.2),
+    maximum_interval=timedelta(seconds=5),
+    maximum_attempts=10,
+)
+FOREVER_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=0.2), maximum_interval=timedelta(seconds=5)
+)
+NOOP_STEPS = (
+    "create_order",
+    "verify_consumer",
+    "create_ticket",
+    "authorize_card",
+    "approve_ticket",
+    "approve_order",
+)
+
+
+@dataclass
+class BenchOrder:
+    """The Create Order saga's data, as the engine hands it to every step."""
+
+    order_id: str
+    consumer_id: str
+    restaurant_id: str
+    line_items: list[dict[str, Any]]
+    local_activities: bool = False
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+@workflow.defn(name="BenchHandWrittenCreateOrder")
+class HandWrittenCreateOrder:
+    @workflow.run
+    async def run(self, order: BenchOrder) -> str:
+        self.order = order
+        compensations: list[tuple[str, Any]] = []
+        try:
+            compensations.append(("create_order", OrdersActivities.reject_order))
+            await self.step("create_order", OrdersActivities.create_order)
+            await self.step("verify_consumer", ConsumersActivities.verify_consumer)
+            compensations.append(("create_ticket", KitchenActivities.reject_ticket))
+            await self.step("create_ticket", KitchenActivities.create_ticket)
+            await self.step("authorize_card", AccountingActivities.authorize_card)
+        except BaseException:
+            for name, compensation in reversed(compensations):
+                await self.step(name, compensation, "compensation", FOREVER_RETRY)
+            return "COMPENSATED"
+        await self.step("approve_ticket", KitchenActivities.approve_ticket, retry=FOREVER_RETRY)
+        await self.step("approve_order", OrdersActivities.approve_order, retry=FOREVER_RETRY)
+        return "COMPLETED"
+
+    async def step(
+        self, name: str, method: Any, role: str = "action", retry: RetryPolicy = FORWARD_RETRY
+    ) -> None:
+        order = self.order
+        data = {k: v for k, v in vars(order).items() if k not in ("results", "local_activities")}
+        call = StepCall(workflow.info().workflow_id, name, role, data, dict(order.results))
+        execute = (
+            workflow.execute_local_activity_method
+            if order.local_activities
+            else workflow.execute_activity_method
+        )
+        outcome: StepOutcome = await execute(
+            method, call, start_to_close_timeout=STEP_TIMEOUT, retry_policy=retry
+        )
+        if role == "action":
+            order.results[name] = outcome.body
+
+
+@activity.defn(name="bench.noop")
+async def noop(call: StepCall) -> StepOutcome:
+    return StepOutcome(body={"step": call.step})
+
+
+@workflow.defn(name="BenchNoopSaga")
+class NoopSaga:
+    @workflow.run
+    async def run(self, order: BenchOrder) -> str:
+        data = {"order_id": order.order_id, "consumer_id": order.consumer_id}
+        results: dict[str, Any] = {}
+        for name in NOOP_STEPS:
+            call = StepCall(workflow.info().workflow_id, name, "action", data, dict(results))
+            outcome = await workflow.execute_activity(
+                noop, call, start_to_close_timeout=STEP_TIMEOUT, retry_policy=FORWARD_RETRY
+            )
+            results[name] = outcome.body
+        return "COMPLETED"
+
+
+BENCH_WORKFLOWS = [HandWrittenCreateOrder, NoopSaga]
