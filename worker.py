@@ -68,7 +68,6 @@ def build_worker(
 async def serve() -> None:
     settings, temporal, urls = WorkerSettings(), TemporalSettings(), ParticipantUrls()
     configure_logging(settings.log_level)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per participant call is noise
     client = await connect_temporal(temporal)
     async with http_client(urls) as http:
         worker = build_worker(client, temporal.task_queue, saga_activities(http, urls), settings)

@@ -34,6 +34,9 @@ def configure_logging(level: str = "info") -> None:
     logging.basicConfig(
         level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # One line per outgoing request (feed polls every 100 ms, participant calls) drowns the
+    # logs that matter; failures are logged by the callers.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def service_app(
