@@ -161,6 +161,7 @@ class SagaRun:
     async def _run_compensation(self, step: Step) -> None:
         assert step.compensation is not None
         status = self.state.step(step.name)
+        action_failed = status.status is StepStatus.FAILED
         retry = self._retry(self.options.compensation_max_attempts)
         while True:
             status.status = StepStatus.COMPENSATING
@@ -174,7 +175,9 @@ class SagaRun:
                     return
                 continue
             status.compensation_attempts += outcome.attempt
-            status.status = StepStatus.COMPENSATED
+            # A failed action that the participant never applied stays FAILED: nothing was undone.
+            nothing_undone = action_failed and outcome.body.get("compensated") is False
+            status.status = StepStatus.FAILED if nothing_undone else StepStatus.COMPENSATED
             return
 
     # -- operator -----------------------------------------------------------------------------

@@ -73,7 +73,7 @@ REJECTIONS = {
     "unknown menu item": Rejection(
         "unknown_menu_item",
         "create_order",
-        create_order_steps("COMPENSATED"),
+        create_order_steps("FAILED"),
         (None, None, None),
         body=lambda world: (
             world.order((0, 1)) | {"line_items": [{"menu_item_id": "x", "quantity": 1}]}
@@ -82,21 +82,21 @@ REJECTIONS = {
     "unknown restaurant": Rejection(
         "unknown_restaurant",
         "create_order",
-        create_order_steps("COMPENSATED"),
+        create_order_steps("FAILED"),
         (None, None, None),
         body=lambda world: world.order((0, 1)) | {"restaurant_id": "nowhere"},
     ),
     "quantity 0": Rejection(
         "invalid_quantity",
         "create_order",
-        create_order_steps("COMPENSATED"),
+        create_order_steps("FAILED"),
         (None, None, None),
         body=lambda world: world.order((0, 0)),
     ),
     "restaurant closed": Rejection(
         "restaurant_not_accepting_orders",
         "create_ticket",
-        create_order_steps("COMPENSATED", "SUCCEEDED", "COMPENSATED"),
+        create_order_steps("COMPENSATED", "SUCCEEDED", "FAILED"),
         ("REJECTED", None, None),
         world={"accepting": False},
     ),
@@ -152,7 +152,7 @@ async def test_a_step_out_of_retries_compensates(
     saga = await saga_ends(api, accepted["saga_id"])
     assert saga["status"] == "COMPENSATED", saga
     assert saga["error"]["code"] == "retries_exhausted"
-    assert steps(saga) == create_order_steps("COMPENSATED", "SUCCEEDED", "COMPENSATED")
+    assert steps(saga) == create_order_steps("COMPENSATED", "SUCCEEDED", "FAILED")
     ticket_step = step(saga, "create_ticket")
     assert ticket_step["attempts"] == FAST_SAGAS.step_max_attempts
     assert ticket_step["error"]["code"] == "retries_exhausted"
