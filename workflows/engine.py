@@ -79,7 +79,8 @@ class SagaRun:
     # -- the saga -----------------------------------------------------------------------------
 
     async def execute(self) -> SagaState:
-        self._publish(SagaStatus.RUNNING, saga_type=True)
+        if not self._started_published():
+            self._publish(SagaStatus.RUNNING, saga_type=True)
         forward = asyncio.create_task(self._forward())
         stop = await self._await_forward(forward)
         rejection = await _outcome(forward)
@@ -243,6 +244,15 @@ class SagaRun:
         if saga_type:
             updates.append(SAGA_TYPE.value_set(self.definition.saga_type))
         workflow.upsert_search_attributes(updates)
+
+    def _started_published(self) -> bool:
+        """The starter set SagaType and SagaStatus=RUNNING already (the API does): upserting them
+        again would cost the server one more visibility write per saga."""
+        attributes = workflow.info().typed_search_attributes
+        return (
+            attributes.get(SAGA_TYPE) == self.definition.saga_type
+            and attributes.get(SAGA_STATUS) == SagaStatus.RUNNING.value
+        )
 
     def _close(self, status: SagaStatus, error: ErrorInfo | None) -> SagaState:
         for step in self.state.steps:

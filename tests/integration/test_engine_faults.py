@@ -27,6 +27,7 @@ from workflows.base import RESOLVE_UPDATE, STATUS_QUERY
 from workflows.cancel_order import CANCEL_ORDER
 from workflows.create_order import CREATE_ORDER
 from workflows.definition import SagaDefinition, Step, StepKind
+from workflows.engine import SAGA_STATUS, SAGA_TYPE
 from workflows.state import Resolution, SagaState, SagaStatus, StepStatus
 
 DEFINITIONS = [CREATE_ORDER, CANCEL_ORDER]
@@ -139,3 +140,15 @@ async def test_a_rejection_after_the_pivot_waits_for_an_operator(
     assert [(a.actor, a.action, a.step) for a in saga.operator_actions] == [
         ("bob", "skip", "approve_order")
     ]
+
+
+@pytest.mark.parametrize("definition", DEFINITIONS, ids=lambda d: d.saga_type)
+async def test_search_attributes_are_published_whoever_started_the_saga(
+    engine: Engine, definition: SagaDefinition
+) -> None:
+    """Started without search attributes (a plain client, the CLI), the saga sets them itself."""
+    handle = await engine.start(definition)
+    assert (await handle.result()).status is SagaStatus.COMPLETED
+    attributes = (await handle.describe()).typed_search_attributes
+    assert attributes.get(SAGA_TYPE) == definition.saga_type
+    assert attributes.get(SAGA_STATUS) == "COMPLETED"
