@@ -79,6 +79,9 @@ def _ready(service: Service) -> bool:
 
 
 def stop(children: list[Child]) -> None:
+    """Stop the children in reverse start order; a second Ctrl-C must not abandon the rest."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for service, process, log in reversed(children):
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -92,8 +95,12 @@ def stop(children: list[Child]) -> None:
 
 
 def supervise(children: list[Child]) -> None:
-    """Wait for Ctrl-C; if a child dies meanwhile, say so and stop the rest."""
+    """Wait for Ctrl-C; if a child dies meanwhile, say so and stop the rest. If whoever started
+    us (make) is killed, stop too rather than leave the stack running unowned."""
+    parent = os.getppid()
     while True:
+        if os.getppid() != parent:
+            raise KeyboardInterrupt
         for service, process, _ in children:
             if process.poll() is not None:
                 log = LOG_DIR / f"{service.name}.log"
