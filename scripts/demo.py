@@ -124,7 +124,7 @@ def main() -> None:
         second = place(api, ids["alice"], ids["open"], [(naan, 3)])
         wait_saga(api, second["saga_id"])
         cancel = created(api.post(f"/orders/{second['order_id']}/cancel"))
-        report("cancelled by Cancel Order", wait_saga(api, cancel["saga_id"]))
+        report("Cancel Order of the 2nd order", wait_saga(api, cancel["saga_id"]))
         history_url = f"/consumers/{ids['alice']}/orders"
         wait_for(lambda: _view_shows(api, history_url, second["order_id"], "CANCELLED"))
         history = api.get(history_url).json()
