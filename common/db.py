@@ -65,7 +65,17 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        writes = connection.get_execution_options().get(WRITES, True)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+WRITES = "sqlite_transaction_writes"
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine for transactions that only read: on SQLite they take no write lock, so the
+    event feed's pollers never queue behind (or hold up) the service's writers."""
+    return engine.execution_options(**{WRITES: False})
 
 
 def table_of(model: type[SQLModel]) -> Table:

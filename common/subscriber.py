@@ -16,7 +16,7 @@ import httpx
 from sqlalchemy import BigInteger, Column, Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-from common.db import UtcDateTime
+from common.db import UtcDateTime, read_only
 from common.idempotency import utcnow
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ class FeedSubscriber:
         return len(events)
 
     def cursor(self) -> int:
-        with Session(self.engine) as session:
+        with Session(read_only(self.engine)) as session:
             row = session.get(SubscriptionCursor, self.source)
             return row.last_seq if row else 0
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import Engine, Table
 from sqlmodel import Session
 
-from common.db import make_engine, table_of
+from common.db import make_engine, read_only, table_of
 from common.errors import install_error_handlers
 from common.faults import install_faults
 from common.idempotency import IdempotencyRecord
@@ -25,7 +25,13 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_read_session(request: Request) -> Iterator[Session]:
+    with Session(read_only(request.app.state.engine), expire_on_commit=False) as session:
+        yield session
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -72,7 +78,7 @@ def service_app(
         app.state.faults = install_faults(app)
     for router in routers:
         app.include_router(router)
-    app.include_router(events_router(SessionDep))
+    app.include_router(events_router(ReadSessionDep))
     app.include_router(health_router())
     return app
 
