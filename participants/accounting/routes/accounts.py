@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 
 from common.aggregates import Aggregate
 from common.idempotency import IdempotencyKey
-from common.web import SessionDep
+from common.web import ReadSessionDep, SessionDep
 from participants.accounting.models import Account, AccountCreate, AccountPublic
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
@@ -29,5 +29,5 @@ def open_account(
 
 
 @router.get("/{consumer_id}", response_model=AccountPublic)
-def get_account(consumer_id: str, session: SessionDep) -> AccountPublic:
+def get_account(consumer_id: str, session: ReadSessionDep) -> AccountPublic:
     return ACCOUNTS.load(session, consumer_id).public()

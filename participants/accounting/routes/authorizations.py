@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from common.aggregates import Aggregate
 from common.idempotency import Answer, IdempotencyKey, run_idempotent
-from common.web import SessionDep
+from common.web import ReadSessionDep, SessionDep
 from participants.accounting.models import (
     Account,
     Authorization,
@@ -65,7 +65,7 @@ def authorize_card(
 
 
 @router.get("/{order_id}", response_model=AuthorizationPublic)
-def get_authorization(order_id: str, session: SessionDep) -> AuthorizationPublic:
+def get_authorization(order_id: str, session: ReadSessionDep) -> AuthorizationPublic:
     return AUTHORIZATIONS.load(session, order_id).public()
 
 

@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 
 from common.aggregates import Aggregate
 from common.idempotency import Answer, IdempotencyKey, run_idempotent
-from common.web import SessionDep
+from common.web import ReadSessionDep, SessionDep
 from participants.consumers.models import (
     Consumer,
     ConsumerCreate,
@@ -31,7 +31,7 @@ def create_consumer(
 
 
 @router.get("/{consumer_id}", response_model=ConsumerPublic)
-def get_consumer(consumer_id: str, session: SessionDep) -> ConsumerPublic:
+def get_consumer(consumer_id: str, session: ReadSessionDep) -> ConsumerPublic:
     return CONSUMERS.load(session, consumer_id).public()
 
 

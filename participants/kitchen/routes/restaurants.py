@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 
 from common.aggregates import Aggregate
 from common.idempotency import IdempotencyKey
-from common.web import SessionDep
+from common.web import ReadSessionDep, SessionDep
 from participants.kitchen.models import (
     Restaurant,
     RestaurantCreate,
@@ -28,7 +28,7 @@ def create_restaurant(
 
 
 @router.get("/{restaurant_id}", response_model=RestaurantPublic)
-def get_restaurant(restaurant_id: str, session: SessionDep) -> RestaurantPublic:
+def get_restaurant(restaurant_id: str, session: ReadSessionDep) -> RestaurantPublic:
     return RESTAURANTS.load(session, restaurant_id).public()
 
 

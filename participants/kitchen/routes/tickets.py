@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 
 from common.aggregates import Compensatable
 from common.idempotency import IdempotencyKey
-from common.web import SessionDep
+from common.web import ReadSessionDep, SessionDep
 from participants.kitchen.models import Restaurant, Ticket, TicketCreate, TicketPublic, TicketState
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
@@ -32,7 +32,7 @@ def create_ticket(
 
 
 @router.get("/{order_id}", response_model=TicketPublic)
-def get_ticket(order_id: str, session: SessionDep) -> TicketPublic:
+def get_ticket(order_id: str, session: ReadSessionDep) -> TicketPublic:
     return TICKETS.load(session, order_id).public()
 
 

@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 
 from common.aggregates import Compensatable
 from common.idempotency import IdempotencyKey
-from common.web import SessionDep
+from common.web import ReadSessionDep, SessionDep
 from participants.orders.models import (
     Order,
     OrderCreate,
@@ -30,7 +30,7 @@ def create_order(
 
 
 @router.get("/{order_id}", response_model=OrderPublic)
-def get_order(order_id: str, session: SessionDep) -> OrderPublic:
+def get_order(order_id: str, session: ReadSessionDep) -> OrderPublic:
     return ORDERS.load(session, order_id).public()
 
 
