@@ -1,7 +1,7 @@
 """Request and response bodies of the public API (DESIGN.md §5)."""
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
@@ -103,6 +103,3 @@ class ResolveRequest(BaseModel):
 
     action: Literal["retry", "skip"]
     reason: str = Field(min_length=1, max_length=1000)
-
-
-OrderView = dict[str, Any]

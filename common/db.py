@@ -1,13 +1,13 @@
 """Engines for a service's private database: SQLite file by default, PostgreSQL by URL."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, Engine, Table, TypeDecorator, event
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import SQLModel, create_engine
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -87,8 +87,3 @@ def table_of(model: type[SQLModel]) -> Table:
 def create_tables(engine: Engine, tables: Sequence[Table]) -> None:
     """Create this service's own tables (and only those) when they are missing."""
     SQLModel.metadata.create_all(engine, tables=list(tables))
-
-
-def session_scope(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
-        yield session

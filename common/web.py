@@ -48,7 +48,6 @@ def configure_logging(level: str = "info") -> None:
 def service_app(
     title: str,
     settings: ServiceSettings,
-    tables: Sequence[Table],
     routers: Sequence[APIRouter],
     lifespan: Lifespan | None = None,
     migrations: str | None = None,
@@ -56,7 +55,7 @@ def service_app(
     """A participant app on its private database, with the outbox feed and error handlers.
 
     On start it migrates its database to the newest revision of `migrations/<name>/` (`name` is
-    `migrations`, by default the title); that environment declares the common tables and `tables`.
+    `migrations`, by default the title); that environment declares the service's tables.
     """
     engine = make_engine(settings.database_url)
 

@@ -11,7 +11,7 @@ import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from tests.support.databases import pg_available, postgres_database
+from tests.support.databases import postgres_database, require_postgres
 from tests.support.participants import participant_app, running
 from tests.support.temporal import start_dev_server
 
@@ -28,8 +28,7 @@ def database_urls(kind: str, folder: Path) -> Iterator[DatabaseFactory]:
     if kind == "sqlite":
         yield lambda name: f"sqlite:///{folder / name}-{uuid.uuid4().hex[:8]}.db"
         return
-    if not pg_available():
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
+    require_postgres()
     with ExitStack() as stack:
         yield lambda name: stack.enter_context(postgres_database(f"saga_test_{name}"))
 

@@ -13,4 +13,4 @@ TABLES = [table_of(Account), table_of(Authorization)]
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     routers = [accounts.router, authorizations.router]
-    return service_app("accounting", settings or Settings(), TABLES, routers)
+    return service_app("accounting", settings or Settings(), routers)

@@ -12,4 +12,4 @@ TABLES = [table_of(Consumer)]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return service_app("consumers", settings or Settings(), TABLES, [consumers.router])
+    return service_app("consumers", settings or Settings(), [consumers.router])

@@ -13,4 +13,4 @@ TABLES = [table_of(Restaurant), table_of(Ticket)]
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     routers = [restaurants.router, tickets.router]
-    return service_app("kitchen", settings or Settings(), TABLES, routers)
+    return service_app("kitchen", settings or Settings(), routers)

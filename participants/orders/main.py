@@ -36,6 +36,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
             await subscriber.stop()
 
-    return service_app(
-        "orders", settings, TABLES, [orders.router, restaurants.router], lifespan=replicate
-    )
+    return service_app("orders", settings, [orders.router, restaurants.router], lifespan=replicate)

@@ -6,7 +6,7 @@ from contextlib import ExitStack
 import pytest
 from temporalio.client import Client
 
-from tests.support.databases import pg_available, postgres_database
+from tests.support.databases import postgres_database, require_postgres
 from tests.support.sagas import saga_ends
 from tests.support.seed import new_world
 from tests.support.stack import Stack, running_stack
@@ -16,8 +16,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture(scope="module")
 async def pg_stack(temporal_client: Client) -> AsyncIterator[Stack]:
-    if not pg_available():
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
+    require_postgres()
     with ExitStack() as databases:
         database = lambda name: databases.enter_context(postgres_database(f"saga_e2e_{name}"))  # noqa: E731
         async with running_stack(temporal_client, database) as stack:

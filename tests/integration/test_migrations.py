@@ -23,7 +23,7 @@ from common.migrations import (
     upgrade,
 )
 from tests.conftest import DatabaseFactory
-from tests.support.databases import pg_available, postgres_database
+from tests.support.databases import postgres_database, require_postgres
 
 
 def table_names(url: str) -> set[str]:
@@ -112,8 +112,7 @@ def test_the_operator_command_migrates_a_database(database_factory: DatabaseFact
 @pytest.mark.postgres
 def test_replicas_starting_together_migrate_once() -> None:
     """Separate processes, as replicas are (Alembic's context is one per process)."""
-    if not pg_available():
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
+    require_postgres()
     with postgres_database("saga_test_concurrent_orders") as url:
         command_line = [sys.executable, "-m", "common.migrations", "upgrade", "orders"]
         replicas = [
