@@ -34,6 +34,7 @@ class Step:
 class SagaDefinition:
     saga_type: str
     steps: tuple[Step, ...]
+    version: int = 1
 
     def __post_init__(self) -> None:
         validate(self)
