@@ -9,7 +9,7 @@ from typing import Any
 
 from bench.stats import Summary, TargetCheck
 
-CPU_COLUMNS = ("server", "worker", "participants", "api", "driver")
+CPU_COLUMNS = ("server", "worker", "participants", "view", "api", "driver")
 
 
 def _num(value: float, digits: int = 0) -> str:

@@ -21,6 +21,7 @@ import temporalio
 from temporalio.client import Client
 
 from bench.arms import ARMS, MAIN_ARMS, Arm, Shape, shapes
+from bench.idle import IdleCost, idle_cost, idle_table
 from bench.load import Sample, Target, burst, run_shape
 from bench.memory import memory_check
 from bench.procs import cpu_seconds, memory_kib
@@ -51,6 +52,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--memory", type=int, nargs="?", const=2000, default=0,
         help="worker RSS with N sagas open at once (default N=2000)",
     )  # fmt: skip
+    parser.add_argument(
+        "--idle", type=float, default=None, help="idle window in s (default 30, quick 5; 0: none)"
+    )
     parser.add_argument("--out", type=Path, default=None, help="JSON file (default bench/results/)")
     parser.add_argument("--keep", action="store_true", help="keep the data and logs directory")
     args = parser.parse_args(argv)
@@ -91,6 +95,8 @@ def processes(stack: BenchStack, arm: Arm) -> dict[str, list[int]]:
     }
     if arm.via_api and stack.api is not None:
         roles["api"] = [stack.api.pid]
+    if stack.view is not None:
+        roles["view"] = [stack.view.pid]
     return roles
 
 
@@ -143,6 +149,7 @@ async def drive(
             progress.show(f"warm-up {name}")
             await burst(target, 16, 4)
             progress.step(f"warm-up {name}")
+        idle = await _idle(stack, args)
         results: list[PhaseResult] = []
         unloaded: dict[str, list[Sample]] = defaultdict(list)
         for rep, shape, name in plan:
@@ -171,7 +178,16 @@ async def drive(
             name: await breakdown(targets_[name].client, samples[-TIMELINE_SAGAS:])
             for name, samples in unloaded.items()
         }
-    return {"results": results, "memory": memory, "timelines": timelines}
+    return {"results": results, "memory": memory, "timelines": timelines, "idle": idle}
+
+
+async def _idle(stack: BenchStack, args: argparse.Namespace) -> IdleCost | None:
+    """After the warm-up, before any phase: what the whole stack costs while nothing runs."""
+    seconds = args.idle if args.idle is not None else (5.0 if args.quick else 30.0)
+    if seconds <= 0:
+        return None
+    await asyncio.sleep(1.0)  # let the warm-up's last sagas and feed deliveries settle
+    return await idle_cost(stack.children(), seconds)
 
 
 def _target(
@@ -254,6 +270,7 @@ def main(argv: list[str]) -> int:
         "summaries": [s.as_dict() for s in summaries],
         "targets": [asdict(c) for c in checks],
         "memory": outcome["memory"],
+        "idle": asdict(outcome["idle"]) if outcome["idle"] else None,
         "timelines": outcome["timelines"],
         "phases": [asdict(r) for r in outcome["results"]],
     })  # fmt: skip
@@ -265,5 +282,7 @@ def main(argv: list[str]) -> int:
         print("\nwhere an unloaded saga's time goes\n" + breakdown_table(outcome["timelines"]))
     if outcome["memory"]:
         print("\nworker memory check\n" + memory_table(outcome["memory"]))
+    if outcome["idle"]:
+        print("\n" + idle_table(outcome["idle"]))
     print(f"\n{out}  ({time.monotonic() - began:.0f} s)")
     return 0

@@ -17,6 +17,7 @@ PARTICIPANTS = [  # kitchen first: orders replicates kitchen's restaurants
     ("accounting", "ACCOUNTING_"),
     ("orders", "ORDERS_"),
 ]
+FEEDS = ("orders", "kitchen", "accounting")  # the participants the view follows
 PRAGMAS = ["--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"]
 FAST_POLL = ["--dynamic-config-value", "history.transferProcessorMaxPollRPS=1000"]
 EXTRA = {  # tuned plus one more server knob, for tuning arms
@@ -53,11 +54,12 @@ class BenchStack:
     servers: dict[str, Child] = field(default_factory=dict)
     participants: dict[str, Child] = field(default_factory=dict)
     workers: dict[tuple[str, str], Child] = field(default_factory=dict)
+    view: Child | None = None
     api: Child | None = None
 
     def children(self) -> list[Child]:
-        api = [self.api] if self.api else []
-        return [*self.servers.values(), *self.participants.values(), *self.workers.values(), *api]
+        extra = [child for child in (self.view, self.api) if child is not None]
+        return [*self.servers.values(), *self.participants.values(), *self.workers.values(), *extra]
 
     def address(self, server: str) -> str:
         return f"127.0.0.1:{self.servers[server].port}"
@@ -78,6 +80,8 @@ class BenchStack:
             self._start(self._server(server))
         for name, prefix in PARTICIPANTS:
             self._start(self._participant(name, prefix))
+        self.view = self._view()
+        self._start(self.view)
         for server, profile in sorted(needs):
             self._start(self._worker(server, profile))
         if any(arm.via_api for arm in arms):
@@ -113,6 +117,19 @@ class BenchStack:
         child.health_url = f"http://127.0.0.1:{port}/healthz"
         return child
 
+    def _view(self) -> Child:
+        """The order-history view, following the participants' feeds as under `make run`."""
+        port = free_port()
+        service = python_service("order-history", "views.order_history", port)
+        env = {
+            "ORDER_HISTORY_PORT": str(port),
+            "ORDER_HISTORY_DATABASE_URL": f"sqlite:///{self.data / 'order_history'}.db",
+        }
+        env |= {f"ORDER_HISTORY_{name.upper()}_URL": self.url(name) for name in FEEDS}
+        child = self._child("order-history", "view", service.command, port, env)
+        child.health_url = f"http://127.0.0.1:{port}/healthz"
+        return child
+
     def _worker(self, server: str, profile: str) -> Child:
         command = [PYTHON, "-m", "bench.worker", profile, self.address(server), task_queue(profile)]
         env = {f"PARTICIPANT_{name.upper()}_URL": self.url(name) for name, _ in PARTICIPANTS}
@@ -132,6 +149,8 @@ class BenchStack:
             "TEMPORAL_TASK_QUEUE": task_queue("run"),
             "SAGA_API_ORDERS_URL": self.url("orders"),
         }
+        if self.view is not None:
+            env["SAGA_API_ORDER_HISTORY_URL"] = f"http://127.0.0.1:{self.view.port}"
         child = self._child("api", "api", service.command, port, env)
         child.health_url = f"http://127.0.0.1:{port}/healthz"
         return child
