@@ -12,6 +12,7 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from temporalio.client import Client
 
 from api.config import ApiSettings, SagaSettings
+from api.error_handlers import install_api_error_handlers
 from api.routes import consumers, health, orders, sagas
 from api.routes.codec import install_codec
 from common.errors import error_body, install_error_handlers
@@ -51,6 +52,7 @@ def create_app(
     app.state.tokens = tokens
     app.state.page_token_key = page_token_key(tokens)
     install_error_handlers(app)
+    install_api_error_handlers(app)
     limit_body_size(app, settings.max_body_bytes)
     for router in (health.router, orders.router, sagas.router, consumers.router):
         app.include_router(router)
