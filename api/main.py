@@ -13,6 +13,7 @@ from temporalio.client import Client
 
 from api.config import ApiSettings, SagaSettings
 from api.error_handlers import install_api_error_handlers
+from api.openapi import install_openapi
 from api.routes import consumers, health, orders, sagas
 from api.routes.codec import install_codec
 from common.errors import error_body, install_error_handlers
@@ -57,6 +58,7 @@ def create_app(
     for router in (health.router, orders.router, sagas.router, consumers.router):
         app.include_router(router)
     install_codec(app, settings.codec_cors_origin)
+    install_openapi(app)
     return app
 
 
