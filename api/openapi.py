@@ -9,6 +9,9 @@ from fastapi import FastAPI
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from workflows.registry import DEFINITIONS
+from workflows.state import SagaStatus
+
 REF = "#/components/schemas/{model}"
 ERROR = "ErrorResponse"
 READINESS = "Readiness"
@@ -16,7 +19,8 @@ BEARER = "HTTPBearer"
 
 # What each status means, whatever the operation.
 MEANINGS = {
-    400: "A page token that this listing did not issue (`invalid_page_token`)",
+    400: "The request cannot be read: a body that is not JSON text, or a page token this "
+    "listing did not issue (`invalid_page_token`)",
     401: "No valid bearer token (`unauthorized`)",
     404: "No such resource",
     409: "The resource is in a state that does not allow this (e.g. `order_not_cancellable`)",
@@ -50,6 +54,13 @@ ERRORS: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/consumers/{consumer_id}/orders"): (400, 503),
     ("POST", "/codec/decode"): (),
     ("POST", "/codec/encode"): (),
+}
+# Query parameters the route checks against a fixed vocabulary (the order-history view checks
+# `state`): the document lists the values.
+ORDER_STATES = ["APPROVAL_PENDING", "APPROVED", "REJECTED", "CANCEL_PENDING", "CANCELLED"]
+QUERY_VALUES: dict[tuple[str, str], dict[str, list[str]]] = {
+    ("GET", "/sagas"): {"saga_type": sorted(DEFINITIONS), "status": list(SagaStatus.__members__)},
+    ("GET", "/consumers/{consumer_id}/orders"): {"state": ORDER_STATES},
 }
 # These answer their own body, not the error body, with any status they declare.
 OWN_BODIES = {("GET", "/readyz"): READINESS}
@@ -115,6 +126,7 @@ def component_schemas() -> dict[str, Any]:
 
 def document_operation(method: str, path: str, operation: dict[str, Any]) -> None:
     responses = operation.setdefault("responses", {})
+    list_values(operation, QUERY_VALUES.get((method, path), {}))
     own = OWN_BODIES.get((method, path))
     if own:  # its success answer has the same body
         responses["200"]["content"] = response(200, own)["content"]
@@ -128,10 +140,16 @@ def statuses(method: str, path: str, operation: dict[str, Any]) -> list[int]:
     if operation.get("security"):
         found.add(401)
     if "requestBody" in operation:
-        found |= {413, 422}
+        found |= {400, 413, 422}
     if operation.get("parameters"):
         found.add(422)
     return sorted(found)
+
+
+def list_values(operation: dict[str, Any], values: dict[str, list[str]]) -> None:
+    for parameter in operation.get("parameters", []):
+        if parameter["name"] in values:
+            parameter["schema"] = {"enum": values[parameter["name"]], "type": "string"}
 
 
 def response(status: int, model: str) -> dict[str, Any]:

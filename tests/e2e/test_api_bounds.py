@@ -7,6 +7,8 @@ import pytest
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.routes.orders import new_order_id
+from tests.support.api_app import TOKEN as APP_TOKEN
+from tests.support.api_app import api_client
 from tests.support.sagas import Json, place_order, saga_ends, unique
 from tests.support.seed import new_world
 from tests.support.stack import Stack
@@ -19,6 +21,7 @@ VALID: Json = {
 }
 LINE = VALID["line_items"][0]
 TOO_LONG_ID = "x" * 65
+APP_AUTH = {"Authorization": f"Bearer {APP_TOKEN}"}
 
 
 def with_items(*items: Json) -> Json:
@@ -147,3 +150,13 @@ async def test_every_saga_id_shape_is_accepted(api: httpx.AsyncClient, saga_id: 
     response = await api.get(f"/sagas/{saga_id.format(unique('o'))}")
     assert response.status_code == 404, response.text
     assert response.json()["error"]["code"] == "saga_not_found"
+
+
+@pytest.mark.parametrize("path", ["/codec/encode", "/codec/decode"])
+@pytest.mark.parametrize("field", ["data", "metadata"])
+async def test_a_codec_payload_that_is_not_ascii_is_refused(path: str, field: str) -> None:
+    payload = {"data": "é"} if field == "data" else {"metadata": {"encoding": "é"}}
+    async with api_client() as api:
+        response = await api.post(path, json={"payloads": [payload]}, headers=APP_AUTH)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] == "invalid_payloads"

@@ -5,20 +5,22 @@ from typing import Any
 
 import pytest
 
-from api.openapi import ERRORS
+from api.openapi import ERRORS, ORDER_STATES
 from tests.support.api_app import api_client
+from views.order_history.models import OrderState
+from workflows.registry import DEFINITIONS
 
 OPEN = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")}
 ERROR_REF = "#/components/schemas/ErrorResponse"
 # DESIGN §5, as the error statuses each operation must declare.
 EXPECTED = {
-    ("POST", "/orders"): {401, 413, 422, 503},
+    ("POST", "/orders"): {400, 401, 413, 422, 503},
     ("GET", "/orders/{order_id}"): {401, 404, 422, 503},
     ("POST", "/orders/{order_id}/cancel"): {401, 404, 409, 422, 503},
     ("GET", "/sagas"): {400, 401, 422, 503},
     ("GET", "/sagas/{saga_id}"): {401, 404, 422, 503},
     ("POST", "/sagas/{saga_id}/cancel"): {401, 404, 409, 422, 503},
-    ("POST", "/sagas/{saga_id}/resolve"): {401, 404, 409, 413, 422, 503},
+    ("POST", "/sagas/{saga_id}/resolve"): {400, 401, 404, 409, 413, 422, 503},
     ("GET", "/consumers/{consumer_id}/orders"): {400, 401, 422, 503},
     ("GET", "/readyz"): {503},
 }
@@ -98,3 +100,13 @@ def test_saga_and_order_ids_are_bounded_in_the_document(operations: Operations) 
     assert order_id["schema"]["pattern"] == "^[A-Za-z0-9_-]{1,64}$"
     [saga_id] = operations[("GET", "/sagas/{saga_id}")]["parameters"]
     assert saga_id["schema"]["pattern"].startswith("^((create|cancel)-order-")
+
+
+def test_the_order_states_listed_are_those_the_view_knows() -> None:
+    assert [state.value for state in OrderState] == ORDER_STATES
+
+
+def test_query_vocabularies_are_listed(operations: Operations) -> None:
+    parameters = {p["name"]: p["schema"] for p in operations[("GET", "/sagas")]["parameters"]}
+    assert parameters["saga_type"]["enum"] == sorted(DEFINITIONS)
+    assert "NEEDS_ATTENTION" in parameters["status"]["enum"]
