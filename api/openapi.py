@@ -147,9 +147,10 @@ def statuses(method: str, path: str, operation: dict[str, Any]) -> list[int]:
 
 
 def list_values(operation: dict[str, Any], values: dict[str, list[str]]) -> None:
+    """An empty value filters nothing, like leaving the parameter out."""
     for parameter in operation.get("parameters", []):
         if parameter["name"] in values:
-            parameter["schema"] = {"enum": values[parameter["name"]], "type": "string"}
+            parameter["schema"] = {"enum": ["", *values[parameter["name"]]], "type": "string"}
 
 
 def response(status: int, model: str) -> dict[str, Any]:

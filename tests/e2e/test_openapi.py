@@ -108,5 +108,5 @@ def test_the_order_states_listed_are_those_the_view_knows() -> None:
 
 def test_query_vocabularies_are_listed(operations: Operations) -> None:
     parameters = {p["name"]: p["schema"] for p in operations[("GET", "/sagas")]["parameters"]}
-    assert parameters["saga_type"]["enum"] == sorted(DEFINITIONS)
+    assert parameters["saga_type"]["enum"] == ["", *sorted(DEFINITIONS)]
     assert "NEEDS_ATTENTION" in parameters["status"]["enum"]
