@@ -62,7 +62,10 @@ async def schemathesis(api_url: str, report: Path) -> tuple[int, str]:
         "--report", "json", "--report-json-path", str(report),
     ]  # fmt: skip
     process = await asyncio.create_subprocess_exec(
-        *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+        *command,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        cwd=report.parent,
     )
     output, _ = await asyncio.wait_for(process.communicate(), RUN_TIMEOUT_SECONDS)
     assert process.returncode is not None
