@@ -16,6 +16,11 @@ class ApiSettings(BaseSettings):
         default_factory=dict,
         description='more tokens by name: SAGA_API_TOKENS=\'{"alice": "..."}\'',
     )
+    page_token_secret: SecretStr | None = Field(
+        default=None,
+        description="SAGA_API_PAGE_TOKEN_SECRET signs page tokens; when unset, derived from the "
+        "API tokens (every replica with the same tokens agrees; changing them ends open pages)",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     orders_url: str = "http://127.0.0.1:8102"

@@ -12,6 +12,8 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from temporalio.client import Client
 
 from api.config import ApiSettings, SagaSettings
+from api.error_handlers import install_api_error_handlers
+from api.openapi import install_openapi
 from api.routes import consumers, health, orders, saga_types, sagas
 from api.routes.codec import install_codec
 from common.errors import error_body, install_error_handlers
@@ -49,19 +51,25 @@ def create_app(
     app.state.saga_settings = saga_settings or SagaSettings()
     app.state.temporal_settings = temporal_settings
     app.state.tokens = tokens
-    app.state.page_token_key = page_token_key(tokens)
+    app.state.page_token_key = page_token_key(settings)
     install_error_handlers(app)
+    install_api_error_handlers(app)
     limit_body_size(app, settings.max_body_bytes)
     routers = (health.router, orders.router, sagas.router, saga_types.router, consumers.router)
     for router in routers:
         app.include_router(router)
     install_codec(app, settings.codec_cors_origin)
+    install_openapi(app)
     return app
 
 
-def page_token_key(tokens: dict[str, str]) -> bytes:
-    """Signs page tokens; derived from the API tokens so that every API replica shares it."""
-    secret = "\0".join(sorted(tokens.values())).encode()
+def page_token_key(settings: ApiSettings) -> bytes:
+    """Signs page tokens: SAGA_API_PAGE_TOKEN_SECRET, or else derived from the API tokens, so
+    that every API replica shares it without another secret to distribute."""
+    configured = settings.page_token_secret
+    if configured is not None and configured.get_secret_value():
+        return configured.get_secret_value().encode()
+    secret = "\0".join(sorted(settings.named_tokens().values())).encode()
     return hashlib.sha256(b"saga-page-tokens\0" + secret).digest()
 
 

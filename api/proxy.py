@@ -28,10 +28,16 @@ async def get_json(
             "service_unavailable", f"an internal service answered {response.status_code}"
         )
     if response.status_code >= 400:
-        answer = response.json().get("error", {})
-        raise DomainError(
-            answer.get("code", "bad_request"),
-            answer.get("message", ""),
-            status=response.status_code,
-        )
+        raise passed_on(response)
     return response.json()
+
+
+def passed_on(response: httpx.Response) -> DomainError:
+    """A service's 4xx, as our error: its code and message when it answered our error shape."""
+    try:
+        answer = response.json().get("error") or {}
+    except (ValueError, AttributeError):  # not JSON, or not an object
+        answer = {}
+    code = answer.get("code") or "invalid_request"
+    message = answer.get("message") or f"the request was refused ({response.status_code})"
+    return DomainError(str(code), str(message), status=response.status_code)

@@ -6,18 +6,26 @@ from typing import Annotated, Literal
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
-ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,99}$"
-Id = Field(min_length=1, max_length=100, pattern=ID_PATTERN)
-# Ids in paths are checked too: they are forwarded into internal URLs.
-PathId = Annotated[str, Path(pattern=ID_PATTERN)]
-SagaId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,200}$")]
+# DESIGN §5: ids are 1-64 characters of [A-Za-z0-9_-]; they are forwarded into internal URLs
+# and saga ids, so they are checked in bodies and paths alike.
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+Id = Field(min_length=1, max_length=64, pattern=ID_PATTERN)
+PathId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+# Saga ids are composed from an order id: create-order-<id>, cancel-order-<id>,
+# revise-order-<id>-<revision>.
+SAGA_ID_PATTERN = (
+    r"^((create|cancel)-order-[A-Za-z0-9_-]{1,64}|revise-order-[A-Za-z0-9_-]{1,64}-[0-9]{1,10})$"
+)
+SagaId = Annotated[str, Path(min_length=14, max_length=88, pattern=SAGA_ID_PATTERN)]
+# Strict: 2.0, true and "2" are refused rather than coerced.
+Quantity = Annotated[int, Field(strict=True, ge=1, le=1000)]
 
 
 class LineItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    menu_item_id: str = Field(min_length=1, max_length=100)
-    quantity: int = Field(ge=-(2**31), le=2**31)
+    menu_item_id: str = Id
+    quantity: Quantity
 
 
 class OrderRequest(BaseModel):
@@ -25,7 +33,7 @@ class OrderRequest(BaseModel):
 
     consumer_id: str = Id
     restaurant_id: str = Id
-    line_items: list[LineItemIn] = Field(max_length=100)
+    line_items: list[LineItemIn] = Field(min_length=1, max_length=50)
 
 
 class OrderAccepted(BaseModel):

@@ -6,7 +6,6 @@ every other endpoint; CORS lets only the configured Web UI origin call these two
 """
 
 import base64
-import binascii
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated
 
@@ -74,7 +73,7 @@ def _unbase64(text: str) -> bytes:
     """Standard or URL-safe alphabet, as protobuf JSON readers accept both; strictly checked."""
     try:
         return base64.b64decode(text.replace("-", "+").replace("_", "/"), validate=True)
-    except binascii.Error as error:
+    except ValueError as error:  # binascii.Error, or a character outside ASCII
         raise DomainError("invalid_payloads", "payload fields must be base64") from error
 
 

@@ -86,13 +86,6 @@ REJECTIONS = {
         (None, None, None),
         body=lambda world: world.order((0, 1)) | {"restaurant_id": "nowhere"},
     ),
-    "quantity 0": Rejection(
-        "invalid_quantity",
-        "create_order",
-        create_order_steps("FAILED"),
-        (None, None, None),
-        body=lambda world: world.order((0, 0)),
-    ),
     "restaurant closed": Rejection(
         "restaurant_not_accepting_orders",
         "create_ticket",

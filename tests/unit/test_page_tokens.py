@@ -1,0 +1,86 @@
+"""Page tokens: signed, bound to their query, refused with 400 when forged or damaged."""
+
+import pytest
+
+from api.config import ApiSettings
+from api.main import page_token_key
+from api.page_tokens import issue, issue_page_token, read, read_page_token
+from common.errors import DomainError
+
+KEY = b"k" * 32
+QUERY = "SagaType IN ('CreateOrder') AND SagaStatus = 'COMPENSATED'"
+CONTINUATION = b"\x00\x01temporal-next-page\xff"
+
+
+def refused(page_token: str, query: str = QUERY, key: bytes = KEY) -> DomainError:
+    with pytest.raises(DomainError) as raised:
+        read_page_token(page_token, query, key)
+    assert (raised.value.status, raised.value.code) == (400, "invalid_page_token")
+    return raised.value
+
+
+def test_a_token_continues_its_query() -> None:
+    token = issue_page_token(CONTINUATION, QUERY, KEY)
+    assert read_page_token(token, QUERY, KEY) == CONTINUATION
+
+
+def test_a_token_is_opaque_and_fits_in_a_url() -> None:
+    token = issue_page_token(CONTINUATION, QUERY, KEY)
+    assert b"temporal-next-page" not in token.encode()
+    assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
+
+
+def test_no_token_is_the_first_page() -> None:
+    assert read_page_token(None, QUERY, KEY) is None
+    assert read_page_token("", QUERY, KEY) is None
+
+
+def test_a_token_does_not_continue_another_query() -> None:
+    refused(issue_page_token(CONTINUATION, QUERY, KEY), query=QUERY + " AND x")
+
+
+def test_a_token_signed_with_another_key_is_refused() -> None:
+    refused(issue_page_token(CONTINUATION, QUERY, b"other" * 8))
+
+
+@pytest.mark.parametrize(
+    "forged",
+    ["a", "!!!", "Z2FyYmFnZQ==", "e30.", "eyJ4IjoxfQ.c2lnbmF0dXJl", "é", "." * 40],
+)
+def test_garbage_is_refused(forged: str) -> None:
+    refused(forged)
+
+
+def test_a_damaged_token_is_refused() -> None:
+    token = issue_page_token(CONTINUATION, QUERY, KEY)
+    for index in (0, len(token) // 2, len(token) - 1):
+        flipped = "A" if token[index] != "A" else "B"
+        refused(token[:index] + flipped + token[index + 1 :])
+
+
+def test_an_empty_continuation_is_refused() -> None:
+    refused(issue_page_token(b"", QUERY, KEY))
+
+
+def test_a_keyset_position_round_trips_for_other_listings() -> None:
+    """The order-history view's positions are JSON values, not bytes."""
+    position = {"created_at": "2026-01-01T00:00:00+00:00", "order_id": "o-1"}
+    token = issue(position, "consumer=c1&state=", KEY)
+    assert read(token, "consumer=c1&state=", KEY) == position
+    with pytest.raises(DomainError):
+        read(token, "consumer=c2&state=", KEY)
+
+
+def test_the_configured_secret_signs_page_tokens() -> None:
+    settings = ApiSettings(token="t", page_token_secret="a-secret-of-the-operator")
+    assert page_token_key(settings) == b"a-secret-of-the-operator"
+
+
+def test_without_a_secret_the_key_is_derived_from_the_api_tokens() -> None:
+    """Every replica with the same tokens signs alike; the key is none of the tokens."""
+    first = page_token_key(ApiSettings(token="t", tokens={"alice": "a"}))
+    again = page_token_key(ApiSettings(token="t", tokens={"alice": "a"}, page_token_secret=""))
+    other = page_token_key(ApiSettings(token="t2", tokens={"alice": "a"}))
+    assert first == again != other
+    assert first not in (b"t", b"a", b"t2")
+    assert len(first) == 32
