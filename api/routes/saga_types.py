@@ -1,6 +1,8 @@
 """The saga definitions this service runs, as data and as Mermaid diagrams."""
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
 
 from api.deps import Caller, TemporalDep
@@ -12,6 +14,7 @@ from workflows.diagram import MEDIA_TYPE, flowchart
 from workflows.registry import DEFINITIONS
 
 router = APIRouter(tags=["saga types"])
+SagaTypeName = Annotated[str, Path(pattern=r"^[A-Za-z][A-Za-z0-9]{0,63}$")]
 
 
 class StepTypeOut(BaseModel):
@@ -56,7 +59,7 @@ async def saga_types(_: Caller) -> SagaTypes:
 
 
 @router.get("/saga-types/{saga_type}/diagram", response_class=Response)
-async def saga_type_diagram(saga_type: SagaId, _: Caller) -> Response:
+async def saga_type_diagram(saga_type: SagaTypeName, _: Caller) -> Response:
     return _mermaid(flowchart(_definition(saga_type)))
 
 
