@@ -12,7 +12,7 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from temporalio.client import Client
 
 from api.config import ApiSettings, SagaSettings
-from api.routes import consumers, health, orders, saga_types, sagas
+from api.routes import consumers, health, orders, revise, saga_types, sagas
 from api.routes.codec import install_codec
 from common.errors import error_body, install_error_handlers
 from common.temporal import TemporalSettings, connect_temporal
@@ -55,6 +55,7 @@ def create_app(
     routers = (health.router, orders.router, sagas.router, saga_types.router, consumers.router)
     for router in routers:
         app.include_router(router)
+    app.include_router(revise.router)
     install_codec(app, settings.codec_cors_origin)
     return app
 
