@@ -52,7 +52,7 @@ async def revise_order(
     if order is None:
         raise NotFound("order_not_found", f"order {order_id} not found")
     revision = int(order["revision"]) + 1
-    fingerprint = request_hash({"key": key, **body.model_dump(mode="json")}) if key else None
+    fingerprint = _fingerprint(key, body) if key else None
     if fingerprint and (repeat := await _repeat(temporal, order_id, revision, fingerprint)):
         return OrderAccepted(order_id=order_id, saga_id=repeat.saga_id, status=repeat.status)
     if order["state"] != "APPROVED":
@@ -81,13 +81,23 @@ def not_revisable(order_id: str, reason: str) -> Conflict:
     return Conflict("order_not_revisable", f"order {order_id} cannot be revised: {reason}")
 
 
+def _fingerprint(key: str, body: ReviseRequest) -> str:
+    """The key's hash, then the body's: a repeat matches both, a reused key only the first."""
+    return f"{request_hash(key)}:{request_hash(body.model_dump(mode='json'))}"
+
+
 async def _repeat(client: Client, order_id: str, revision: int, fingerprint: str) -> Started | None:
     """The saga this very request started before: the pending revision, or the latest one
     confirmed (the order's counter has moved on since)."""
     for number in (revision, revision - 1):
         found = await _saga(client, revise_order_saga_id(order_id, number)) if number else None
-        if found is not None and found[1].get(REQUEST_HASH) == fingerprint:
+        stored = str(found[1].get(REQUEST_HASH, "")) if found else ""
+        if found is not None and stored == fingerprint:
             return found[0]
+        if stored.split(":")[0] == fingerprint.split(":")[0]:
+            raise DomainError(
+                "idempotency_key_reused", "this Idempotency-Key was used with another request body"
+            )
     return None
 
 
