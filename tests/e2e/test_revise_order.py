@@ -1,5 +1,6 @@
 """Revise Order saga end to end: POST /orders/{id}/revise on an approved order."""
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -235,3 +236,32 @@ async def test_the_same_key_and_body_answer_the_same_revision(
     assert reused.status_code == 422 and reused.json()["error"]["code"] == "idempotency_key_reused"
     order, _, _, credit = await Snapshot(stack, world, order_id).take()
     assert (order["revision"], order["total_cents"], credit) == (1, 1050, 100_000 - 1050)
+
+
+async def test_of_two_concurrent_revisions_one_starts(stack: Stack, api: httpx.AsyncClient) -> None:
+    world = await new_world(stack.http, stack.participants)
+    order_id = await approved_order(api, world)
+
+    answers = await asyncio.gather(
+        revise(api, order_id, items(world, (1, 1))), revise(api, order_id, items(world, (1, 2)))
+    )
+
+    assert sorted(a.status_code for a in answers) == [202, 409], [a.text for a in answers]
+    [refused] = [a for a in answers if a.status_code == 409]
+    assert refused.json()["error"]["code"] == "order_not_revisable"
+    assert (await saga_ends(api, f"revise-order-{order_id}-1"))["status"] == "COMPLETED"
+
+
+async def test_a_compensated_revision_is_not_attempted_again_under_its_id(
+    stack: Stack, api: httpx.AsyncClient
+) -> None:
+    world = await new_world(stack.http, stack.participants)
+    order_id = await approved_order(api, world)
+    unknown = [{"menu_item_id": "sushi", "quantity": 1}]
+    saga_id = (await revise(api, order_id, unknown)).json()["saga_id"]
+    assert (await saga_ends(api, saga_id))["status"] == "COMPENSATED"
+
+    again = await revise(api, order_id, items(world, (1, 1)))
+
+    assert again.status_code == 409, again.text
+    assert again.json()["error"]["code"] == "revision_already_attempted"
