@@ -20,8 +20,12 @@ def upgrade() -> None:
     # PostgreSQL keeps the states as a native enum type; SQLite stores them as plain strings.
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TYPE ticketstate ADD VALUE IF NOT EXISTS 'REVISION_PENDING'")
+    # A database adopted from tables the models created (common.migrations.adopt_unversioned)
+    # has the columns already.
+    existing = {column["name"] for column in sa.inspect(op.get_bind()).get_columns("ticket")}
     with op.batch_alter_table("ticket") as table:
-        table.add_column(sa.Column("pending_revision", sa.JSON(), nullable=True))
+        if "pending_revision" not in existing:
+            table.add_column(sa.Column("pending_revision", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:

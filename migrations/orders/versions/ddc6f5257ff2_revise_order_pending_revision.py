@@ -20,9 +20,16 @@ def upgrade() -> None:
     # PostgreSQL keeps the states as a native enum type; SQLite stores them as plain strings.
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TYPE orderstate ADD VALUE IF NOT EXISTS 'REVISION_PENDING'")
+    # A database adopted from tables the models created (common.migrations.adopt_unversioned)
+    # has the columns already.
+    existing = {column["name"] for column in sa.inspect(op.get_bind()).get_columns("orders")}
     with op.batch_alter_table("orders") as table:
-        table.add_column(sa.Column("revision", sa.Integer(), nullable=False, server_default="0"))
-        table.add_column(sa.Column("pending_revision", sa.JSON(), nullable=True))
+        if "revision" not in existing:
+            table.add_column(
+                sa.Column("revision", sa.Integer(), nullable=False, server_default="0")
+            )
+        if "pending_revision" not in existing:
+            table.add_column(sa.Column("pending_revision", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
