@@ -23,3 +23,10 @@ class AccountingActivities:
     async def reverse_authorization(self, call: StepCall) -> StepOutcome:
         order_id = call.input["order_id"]
         return await self.accounting.post(f"/authorizations/{order_id}/reverse", call)
+
+    @activity.defn(name="accounting.revise_authorization")
+    async def revise_authorization(self, call: StepCall) -> StepOutcome:
+        """The new total is the one the orders service priced in begin revise."""
+        order_id = call.input["order_id"]
+        body = {"amount_cents": call.results["begin_revise"]["pending_revision"]["total_cents"]}
+        return await self.accounting.post(f"/authorizations/{order_id}/revise", call, body)

@@ -38,3 +38,18 @@ class KitchenActivities:
     @activity.defn(name="kitchen.confirm_cancel_ticket")
     async def confirm_cancel_ticket(self, call: StepCall) -> StepOutcome:
         return await self.kitchen.post(f"/tickets/{call.input['order_id']}/cancel/confirm", call)
+
+    @activity.defn(name="kitchen.begin_revise_ticket")
+    async def begin_revise_ticket(self, call: StepCall) -> StepOutcome:
+        body = {"line_items": call.input["line_items"]}
+        return await self.kitchen.post(
+            f"/tickets/{call.input['order_id']}/revise/begin", call, body
+        )
+
+    @activity.defn(name="kitchen.undo_revise_ticket")
+    async def undo_revise_ticket(self, call: StepCall) -> StepOutcome:
+        return await self.kitchen.post(f"/tickets/{call.input['order_id']}/revise/undo", call)
+
+    @activity.defn(name="kitchen.confirm_revise_ticket")
+    async def confirm_revise_ticket(self, call: StepCall) -> StepOutcome:
+        return await self.kitchen.post(f"/tickets/{call.input['order_id']}/revise/confirm", call)

@@ -39,3 +39,16 @@ class OrdersActivities:
     @activity.defn(name="orders.confirm_cancel")
     async def confirm_cancel(self, call: StepCall) -> StepOutcome:
         return await self.orders.post(f"/orders/{call.input['order_id']}/cancel/confirm", call)
+
+    @activity.defn(name="orders.begin_revise")
+    async def begin_revise(self, call: StepCall) -> StepOutcome:
+        body = {"line_items": call.input["line_items"]}
+        return await self.orders.post(f"/orders/{call.input['order_id']}/revise/begin", call, body)
+
+    @activity.defn(name="orders.undo_revise")
+    async def undo_revise(self, call: StepCall) -> StepOutcome:
+        return await self.orders.post(f"/orders/{call.input['order_id']}/revise/undo", call)
+
+    @activity.defn(name="orders.confirm_revise")
+    async def confirm_revise(self, call: StepCall) -> StepOutcome:
+        return await self.orders.post(f"/orders/{call.input['order_id']}/revise/confirm", call)

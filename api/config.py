@@ -45,6 +45,7 @@ class SagaSettings(BaseSettings):
 
     create_order_deadline_seconds: float = 300.0
     cancel_order_deadline_seconds: float = 300.0
+    revise_order_deadline_seconds: float = 300.0
     step_timeout_seconds: float = 10.0
     step_max_attempts: int = 10
     compensation_max_attempts: int = 20

@@ -14,7 +14,7 @@ from temporalio.client import Client
 from api.config import ApiSettings, SagaSettings
 from api.error_handlers import install_api_error_handlers
 from api.openapi import install_openapi
-from api.routes import consumers, health, orders, saga_types, sagas
+from api.routes import consumers, health, orders, revise, saga_types, sagas
 from api.routes.codec import install_codec
 from common.errors import error_body, install_error_handlers
 from common.temporal import TemporalSettings, connect_temporal
@@ -58,6 +58,7 @@ def create_app(
     routers = (health.router, orders.router, sagas.router, saga_types.router, consumers.router)
     for router in routers:
         app.include_router(router)
+    app.include_router(revise.router)
     install_codec(app, settings.codec_cors_origin)
     install_openapi(app)
     return app

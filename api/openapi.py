@@ -57,7 +57,9 @@ ERRORS: dict[tuple[str, str], tuple[int, ...]] = {
 }
 # Query parameters the route checks against a fixed vocabulary (the order-history view checks
 # `state`): the document lists the values.
-ORDER_STATES = ["APPROVAL_PENDING", "APPROVED", "REJECTED", "CANCEL_PENDING", "CANCELLED"]
+ORDER_STATES = [
+    "APPROVAL_PENDING", "APPROVED", "REJECTED", "CANCEL_PENDING", "CANCELLED", "REVISION_PENDING",
+]  # fmt: skip
 QUERY_VALUES: dict[tuple[str, str], dict[str, list[str]]] = {
     ("GET", "/sagas"): {"saga_type": sorted(DEFINITIONS), "status": list(SagaStatus.__members__)},
     ("GET", "/consumers/{consumer_id}/orders"): {"state": ORDER_STATES},

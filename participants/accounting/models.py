@@ -143,3 +143,37 @@ def card_declined(request: AuthorizationRequest) -> DomainError:
 
 def account_not_found(consumer_id: str) -> DomainError:
     return DomainError("account_not_found", f"consumer {consumer_id} has no account")
+
+
+# -- Revise Order ---------------------------------------------------------------------------------
+
+
+class AuthorizationRevise(BaseModel):
+    """Revise authorization: the order's new total."""
+
+    amount_cents: int = Field(ge=0)
+
+
+def not_revisable(order_id: str, reason: str) -> Conflict:
+    return Conflict("authorization_not_revisable", f"authorization for order {order_id}: {reason}")
+
+
+def revision_declined(consumer_id: str, increase_cents: int) -> DomainError:
+    return DomainError(
+        "card_declined",
+        f"consumer {consumer_id} has less than {increase_cents} cents available for the revision",
+    )
+
+
+def revise(authorization: Authorization, amount_cents: int) -> Update | None:
+    """Make `amount_cents` the authorized amount; the statement that moves the difference of
+    available credit (None when the amount does not change). An increase is a conditional
+    `debit` (no row changed: not enough credit); a decrease gives credit back."""
+    if authorization.state != AuthorizationState.AUTHORIZED:
+        raise not_revisable(authorization.order_id, f"it is {authorization.state}")
+    difference = amount_cents - authorization.amount_cents
+    authorization.amount_cents = amount_cents
+    authorization.updated_at = utcnow()
+    if difference > 0:
+        return debit(authorization.consumer_id, difference)
+    return credit(authorization.consumer_id, -difference) if difference < 0 else None

@@ -98,6 +98,7 @@ class TicketState(StrEnum):
     REJECTED = "REJECTED"
     CANCEL_PENDING = "CANCEL_PENDING"
     CANCELLED = "CANCELLED"
+    REVISION_PENDING = "REVISION_PENDING"
 
 
 class TicketLineItem(BaseModel):
@@ -112,6 +113,16 @@ class TicketCreate(BaseModel):
     saga_id: str | None = Field(default=None, max_length=200)
 
 
+class TicketRevise(BaseModel):
+    """Begin revise ticket: the order's new line items."""
+
+    line_items: list[TicketLineItem] = Field(min_length=1, max_length=100)
+
+
+class PendingTicketRevision(BaseModel):
+    line_items: list[TicketLineItem]
+
+
 class TicketPublic(BaseModel):
     order_id: str
     restaurant_id: str
@@ -119,6 +130,7 @@ class TicketPublic(BaseModel):
     line_items: list[TicketLineItem]
     previous_state: TicketState | None
     saga_id: str | None
+    pending_revision: PendingTicketRevision | None
     created_at: datetime
     updated_at: datetime
 
@@ -134,6 +146,7 @@ class Ticket(SQLModel, table=True):
     line_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     previous_state: TicketState | None = Field(default=None, max_length=30)
     saga_id: str | None = Field(default=None, max_length=200)
+    pending_revision: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
@@ -174,6 +187,32 @@ class Ticket(SQLModel, table=True):
 
     def confirm_cancel(self) -> None:
         self._move({TicketState.CANCEL_PENDING}, TicketState.CANCELLED, "ticket_not_cancel_pending")
+
+    # -- Revise Order: the kitchen keeps the ticket's line items until the revision is confirmed.
+
+    def begin_revise(self, command: TicketRevise) -> None:
+        self._move(
+            {TicketState.AWAITING_ACCEPTANCE}, TicketState.REVISION_PENDING, "ticket_not_revisable"
+        )
+        self.pending_revision = PendingTicketRevision(line_items=command.line_items).model_dump()
+
+    def undo_revise(self) -> None:
+        self._move(
+            {TicketState.REVISION_PENDING},
+            TicketState.AWAITING_ACCEPTANCE,
+            "ticket_not_revision_pending",
+        )
+        self.pending_revision = None
+
+    def confirm_revise(self) -> None:
+        self._move(
+            {TicketState.REVISION_PENDING},
+            TicketState.AWAITING_ACCEPTANCE,
+            "ticket_not_revision_pending",
+        )
+        revision = PendingTicketRevision.model_validate(self.pending_revision)
+        self.line_items = [item.model_dump() for item in revision.line_items]
+        self.pending_revision = None
 
     def _move(self, sources: set[TicketState], target: TicketState, code: str) -> None:
         if self.state not in sources:

@@ -19,6 +19,7 @@ class OrderState(StrEnum):
     REJECTED = "REJECTED"
     CANCEL_PENDING = "CANCEL_PENDING"
     CANCELLED = "CANCELLED"
+    REVISION_PENDING = "REVISION_PENDING"
 
 
 class LineItemIn(BaseModel):
@@ -41,6 +42,17 @@ class OrderCreate(BaseModel):
     saga_id: str | None = None
 
 
+class OrderRevise(BaseModel):
+    """Begin revise: the new line items; the orders service prices them."""
+
+    line_items: list[LineItemIn] = Field(max_length=100)
+
+
+class PendingRevision(BaseModel):
+    line_items: list[LineItem]
+    total_cents: int
+
+
 class OrderPublic(BaseModel):
     order_id: str
     consumer_id: str
@@ -50,6 +62,8 @@ class OrderPublic(BaseModel):
     total_cents: int
     line_items: list[LineItem]
     saga_id: str | None
+    revision: int
+    pending_revision: PendingRevision | None
     created_at: datetime
     updated_at: datetime
 
@@ -100,6 +114,8 @@ class Order(SQLModel, table=True):
     total_cents: int = 0
     line_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     saga_id: str | None = Field(default=None, max_length=200)
+    revision: int = 0  # confirmed revisions
+    pending_revision: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
@@ -135,6 +151,36 @@ class Order(SQLModel, table=True):
     def confirm_cancel(self) -> None:
         self._move({OrderState.CANCEL_PENDING}, OrderState.CANCELLED, "order_not_cancel_pending")
 
+    # -- Revise Order: the order keeps its line items and total until the revision is confirmed.
+
+    def begin_revise(self, restaurant: ReplicaRestaurant | None, items: list[LineItemIn]) -> None:
+        if self.state != OrderState.APPROVED:
+            raise Conflict("order_not_revisable", f"order {self.id} is {self.state}")
+        if restaurant is None:
+            raise DomainError("unknown_restaurant", f"restaurant {self.restaurant_id!r} is unknown")
+        priced = restaurant.price(items)
+        total = sum(item.price_cents * item.quantity for item in priced)
+        self._move({OrderState.APPROVED}, OrderState.REVISION_PENDING, "order_not_revisable")
+        self.pending_revision = PendingRevision(line_items=priced, total_cents=total).model_dump()
+
+    def undo_revise(self) -> None:
+        self._move({OrderState.REVISION_PENDING}, OrderState.APPROVED, "order_not_revision_pending")
+        self.pending_revision = None
+
+    def confirm_revise(self) -> None:
+        self._move({OrderState.REVISION_PENDING}, OrderState.APPROVED, "order_not_revision_pending")
+        revision = self._pending()
+        assert revision is not None, "REVISION_PENDING always holds its revision"
+        self.line_items = [item.model_dump() for item in revision.line_items]
+        self.total_cents = revision.total_cents
+        self.revision += 1
+        self.pending_revision = None
+
+    def _pending(self) -> PendingRevision | None:
+        if self.pending_revision is None:
+            return None
+        return PendingRevision.model_validate(self.pending_revision)
+
     def _move(self, sources: set[OrderState], target: OrderState, code: str) -> None:
         if self.state not in sources:
             raise Conflict(code, f"order {self.id} is {self.state}, cannot become {target}")
@@ -151,6 +197,8 @@ class Order(SQLModel, table=True):
             total_cents=self.total_cents,
             line_items=[LineItem.model_validate(item) for item in self.line_items],
             saga_id=self.saga_id,
+            revision=self.revision,
+            pending_revision=self._pending(),
             created_at=self.created_at,
             updated_at=self.updated_at,
         )

@@ -28,9 +28,10 @@ from workflows.cancel_order import CANCEL_ORDER
 from workflows.create_order import CREATE_ORDER
 from workflows.definition import SagaDefinition, Step, StepKind
 from workflows.engine import SAGA_STATUS, SAGA_TYPE
+from workflows.revise_order import REVISE_ORDER
 from workflows.state import Resolution, SagaState, SagaStatus, StepStatus
 
-DEFINITIONS = [CREATE_ORDER, CANCEL_ORDER]
+DEFINITIONS = [CREATE_ORDER, CANCEL_ORDER, REVISE_ORDER]
 
 
 @pytest.fixture

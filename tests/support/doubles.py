@@ -20,6 +20,7 @@ from workflows.cancel_order import CANCEL_ORDER, CancelOrderInput
 from workflows.create_order import CREATE_ORDER, CreateOrderInput, LineItem
 from workflows.definition import SagaDefinition
 from workflows.registry import DEFINITIONS
+from workflows.revise_order import REVISE_ORDER, ReviseOrderInput
 from workflows.state import SagaOptions, SagaState, StepCall, StepOutcome
 
 Behaviour = Callable[[StepCall, int], Awaitable[dict[str, Any]]]
@@ -125,6 +126,9 @@ INPUTS: dict[str, Callable[[str, SagaOptions], Any]] = {
         order_id, "consumer", "restaurant", [LineItem("curry", 1)], options
     ),
     CANCEL_ORDER.saga_type: lambda order_id, options: CancelOrderInput(order_id, options),
+    REVISE_ORDER.saga_type: lambda order_id, options: ReviseOrderInput(
+        order_id, [LineItem("naan", 2)], options
+    ),
 }
 
 

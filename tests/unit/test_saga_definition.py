@@ -15,6 +15,7 @@ from workflows.definition import (
     saga,
 )
 from workflows.registry import DEFINITIONS
+from workflows.revise_order import REVISE_ORDER
 
 CREATE = compensatable("create", "svc.create", compensation="svc.reject")
 CHECK = compensatable("check", "svc.check")
@@ -47,8 +48,29 @@ def test_cancel_order_reads_like_the_design_table() -> None:
     assert CANCEL_ORDER.pivot_index == 2
 
 
+def test_revise_order_reads_like_the_design_table() -> None:
+    rows = [(s.name, s.action, s.compensation, s.kind) for s in REVISE_ORDER.steps]
+    assert rows == [
+        ("begin_revise", "orders.begin_revise", "orders.undo_revise", StepKind.COMPENSATABLE),
+        (
+            "begin_revise_ticket",
+            "kitchen.begin_revise_ticket",
+            "kitchen.undo_revise_ticket",
+            StepKind.COMPENSATABLE,
+        ),
+        ("revise_authorization", "accounting.revise_authorization", None, StepKind.PIVOT),
+        ("confirm_revise_ticket", "kitchen.confirm_revise_ticket", None, StepKind.RETRIABLE),
+        ("confirm_revise", "orders.confirm_revise", None, StepKind.RETRIABLE),
+    ]
+    assert REVISE_ORDER.pivot_index == 2
+
+
 def test_the_registry_knows_every_saga_by_its_type() -> None:
-    assert DEFINITIONS == {"CreateOrder": CREATE_ORDER, "CancelOrder": CANCEL_ORDER}
+    assert DEFINITIONS == {
+        "CreateOrder": CREATE_ORDER,
+        "CancelOrder": CANCEL_ORDER,
+        "ReviseOrder": REVISE_ORDER,
+    }
 
 
 def test_activity_names_are_service_dot_action() -> None:

@@ -17,6 +17,7 @@ class OrderState(StrEnum):
     REJECTED = "REJECTED"
     CANCEL_PENDING = "CANCEL_PENDING"
     CANCELLED = "CANCELLED"
+    REVISION_PENDING = "REVISION_PENDING"
 
 
 def _seq_column() -> Any:

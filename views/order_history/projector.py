@@ -23,6 +23,9 @@ ORDER_EVENTS = frozenset(
         "OrderCancelRequested",
         "OrderCancelUndone",
         "OrderCancelled",
+        "OrderRevisionRequested",
+        "OrderRevisionUndone",
+        "OrderRevised",
     }
 )
 TICKET_EVENTS = frozenset(
@@ -33,9 +36,14 @@ TICKET_EVENTS = frozenset(
         "TicketCancelRequested",
         "TicketCancelUndone",
         "TicketCancelled",
+        "TicketRevisionRequested",
+        "TicketRevisionUndone",
+        "TicketRevised",
     }
 )
-AUTHORIZATION_EVENTS = frozenset({"CardAuthorized", "CardDeclined", "AuthorizationReversed"})
+AUTHORIZATION_EVENTS = frozenset(
+    {"CardAuthorized", "CardDeclined", "AuthorizationReversed", "AuthorizationRevised"}
+)
 RESTAURANT_EVENTS = frozenset({"RestaurantCreated", "RestaurantUpdated"})
 
 VIEW_WRITE_LOCK = 7_302_612  # any constant; one advisory lock per view database

@@ -12,12 +12,16 @@ from participants.accounting.models import (
     Authorization,
     AuthorizationPublic,
     AuthorizationRequest,
+    AuthorizationRevise,
     AuthorizationState,
     account_not_found,
     card_declined,
     credit,
     debit,
     not_reversible,
+    not_revisable,
+    revise,
+    revision_declined,
 )
 
 router = APIRouter(prefix="/authorizations", tags=["authorizations"])
@@ -75,3 +79,26 @@ def reverse_authorization(
 ) -> JSONResponse:
     """Step 3 of Cancel Order, the pivot: give the authorized amount back to the account."""
     return run_idempotent(session, key, lambda: _reverse(session, order_id))
+
+
+# -- Revise Order ---------------------------------------------------------------------------------
+
+
+def _revise(session: Session, order_id: str, request: AuthorizationRevise) -> Answer:
+    authorization = session.get(Authorization, order_id, with_for_update=True)
+    if authorization is None:
+        raise not_revisable(order_id, "there is none")
+    before = authorization.amount_cents
+    move = revise(authorization, request.amount_cents)
+    # A raised business error rolls back the amount changed above: nothing changes on a decline.
+    if move is not None and session.exec(move).rowcount != 1:
+        raise revision_declined(authorization.consumer_id, request.amount_cents - before)
+    return 200, AUTHORIZATIONS.save(session, authorization, "AuthorizationRevised")
+
+
+@router.post("/{order_id}/revise", response_model=AuthorizationPublic)
+def revise_authorization(
+    order_id: str, request: AuthorizationRevise, session: SessionDep, key: IdempotencyKey = None
+) -> JSONResponse:
+    """Step 3 of Revise Order, the pivot: the authorized amount becomes the order's new total."""
+    return run_idempotent(session, key, lambda: _revise(session, order_id, request))

@@ -6,7 +6,14 @@ from fastapi.responses import JSONResponse
 from common.aggregates import Compensatable
 from common.idempotency import IdempotencyKey
 from common.web import ReadSessionDep, SessionDep
-from participants.kitchen.models import Restaurant, Ticket, TicketCreate, TicketPublic, TicketState
+from participants.kitchen.models import (
+    Restaurant,
+    Ticket,
+    TicketCreate,
+    TicketPublic,
+    TicketRevise,
+    TicketState,
+)
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -77,3 +84,37 @@ def undo_cancel(order_id: str, session: SessionDep, key: IdempotencyKey = None) 
 @router.post("/{order_id}/cancel/confirm", response_model=TicketPublic)
 def confirm_cancel(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
     return TICKETS.forward(session, key, order_id, Ticket.confirm_cancel, "TicketCancelled")
+
+
+# -- Revise Order ---------------------------------------------------------------------------------
+
+
+@router.post("/{order_id}/revise/begin", response_model=TicketPublic)
+def begin_revise(
+    order_id: str, command: TicketRevise, session: SessionDep, key: IdempotencyKey = None
+) -> JSONResponse:
+    """Step 2 of Revise Order: lock the ticket and hold the new line items."""
+
+    def begin(ticket: Ticket) -> None:
+        ticket.begin_revise(command)
+
+    return TICKETS.forward(session, key, order_id, begin, "TicketRevisionRequested")
+
+
+@router.post("/{order_id}/revise/undo")
+def undo_revise(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+    """Compensation of begin revise ticket: the ticket keeps its line items."""
+    return TICKETS.compensate(
+        session,
+        key,
+        order_id,
+        Ticket.undo_revise,
+        "TicketRevisionUndone",
+        undoes=TicketState.REVISION_PENDING,
+        undone=TicketState.AWAITING_ACCEPTANCE,
+    )
+
+
+@router.post("/{order_id}/revise/confirm", response_model=TicketPublic)
+def confirm_revise(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+    return TICKETS.forward(session, key, order_id, Ticket.confirm_revise, "TicketRevised")

@@ -10,6 +10,7 @@ from participants.orders.models import (
     Order,
     OrderCreate,
     OrderPublic,
+    OrderRevise,
     OrderState,
     ReplicaRestaurant,
 )
@@ -75,3 +76,37 @@ def undo_cancel(order_id: str, session: SessionDep, key: IdempotencyKey = None) 
 @router.post("/{order_id}/cancel/confirm", response_model=OrderPublic)
 def confirm_cancel(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
     return ORDERS.forward(session, key, order_id, Order.confirm_cancel, "OrderCancelled")
+
+
+# -- Revise Order ---------------------------------------------------------------------------------
+
+
+@router.post("/{order_id}/revise/begin", response_model=OrderPublic)
+def begin_revise(
+    order_id: str, command: OrderRevise, session: SessionDep, key: IdempotencyKey = None
+) -> JSONResponse:
+    """Step 1 of Revise Order: price the new line items and hold them as the pending revision."""
+
+    def begin(order: Order) -> None:
+        order.begin_revise(session.get(ReplicaRestaurant, order.restaurant_id), command.line_items)
+
+    return ORDERS.forward(session, key, order_id, begin, "OrderRevisionRequested")
+
+
+@router.post("/{order_id}/revise/undo")
+def undo_revise(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+    """Compensation of begin revise: the order stays as it was, the pending revision is dropped."""
+    return ORDERS.compensate(
+        session,
+        key,
+        order_id,
+        Order.undo_revise,
+        "OrderRevisionUndone",
+        undoes=OrderState.REVISION_PENDING,
+        undone=OrderState.APPROVED,
+    )
+
+
+@router.post("/{order_id}/revise/confirm", response_model=OrderPublic)
+def confirm_revise(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+    return ORDERS.forward(session, key, order_id, Order.confirm_revise, "OrderRevised")

@@ -1,0 +1,49 @@
+"""Revise Order saga: change an approved order's line items (and so its total)."""
+
+from dataclasses import dataclass, field
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.base import SagaWorkflow
+    from workflows.create_order import LineItem
+    from workflows.definition import compensatable, pivot, retriable, saga
+    from workflows.state import SagaOptions, SagaState
+
+REVISE_ORDER = saga(
+    "ReviseOrder",
+    compensatable("begin_revise", "orders.begin_revise", compensation="orders.undo_revise"),
+    compensatable(
+        "begin_revise_ticket",
+        "kitchen.begin_revise_ticket",
+        compensation="kitchen.undo_revise_ticket",
+    ),
+    pivot("revise_authorization", "accounting.revise_authorization"),
+    retriable("confirm_revise_ticket", "kitchen.confirm_revise_ticket"),
+    retriable("confirm_revise", "orders.confirm_revise"),
+)
+
+
+@dataclass
+class ReviseOrderInput:
+    order_id: str
+    line_items: list[LineItem]
+    options: SagaOptions = field(default_factory=SagaOptions)
+
+
+def revise_order_saga_id(order_id: str, revision: int) -> str:
+    """`revision` is the number the order will have once this revision is confirmed."""
+    return f"revise-order-{order_id}-{revision}"
+
+
+@workflow.defn(name=REVISE_ORDER.saga_type)
+class ReviseOrderWorkflow(SagaWorkflow):
+    definition = REVISE_ORDER
+
+    @workflow.init
+    def __init__(self, saga_input: ReviseOrderInput) -> None:
+        self._start(saga_input, saga_input.options)
+
+    @workflow.run
+    async def run(self, saga_input: ReviseOrderInput) -> SagaState:
+        return await self.saga.execute()
