@@ -11,6 +11,7 @@ lets the request through when `status` is null. Acting `after`, the request runs
 then the wait, then `status` replaces the real answer (a lost answer), `drop` closes the connection
 instead, and a null `status` delivers the real answer late. With `sql`, the hold happens inside the
 request's transaction instead: before the first statement whose text or parameters match `sql`.
+An injected answer is a technical failure, unless `business` makes it a business rejection.
 """
 
 import asyncio
@@ -27,7 +28,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine, event
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from common.errors import NotFound, error_body
+from common.errors import NotFound, error_body, rejection_headers
 
 
 class FaultSpec(BaseModel):
@@ -43,6 +44,9 @@ class FaultSpec(BaseModel):
         default=None, description="hold inside the transaction, before the first matching statement"
     )
     code: str = "injected_fault"
+    business: bool = Field(
+        default=False, description="answer `status` as a business rejection (with its marker)"
+    )
 
 
 class FaultRule(FaultSpec):
@@ -199,7 +203,9 @@ class FaultMiddleware:
             raise DroppedConnection(f"fault {rule.id} drops {scope['path']}")
         if rule.spec.status is not None:
             body = error_body(rule.spec.code, "injected fault")
-            await JSONResponse(body, status_code=rule.spec.status)(scope, receive, send)
+            headers = rejection_headers(rule.spec.status, body) if rule.spec.business else None
+            response = JSONResponse(body, status_code=rule.spec.status, headers=headers)
+            await response(scope, receive, send)
         elif answer:
             for message in answer:
                 await send(message)

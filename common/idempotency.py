@@ -14,11 +14,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, col
 
 from common.db import UtcDateTime
-from common.errors import DomainError, error_body
+from common.errors import DomainError, error_body, rejection_headers
+from common.headers import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED
 
 log = logging.getLogger(__name__)
 
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=300)]
+IdempotencyKey = Annotated[str | None, Header(alias=IDEMPOTENCY_KEY, max_length=300)]
 Answer = tuple[int, Any]
 ACTION, COMPENSATION = "action", "compensation"
 CLAIMED = 0  # the status of a key whose command is running (never committed as such)
@@ -102,7 +103,10 @@ def _answer(session: Session, command: Callable[[], Answer]) -> Answer:
 
 
 def _respond(status: int, body: Any, replayed: bool = False) -> JSONResponse:
-    headers = {"Idempotent-Replayed": "true"} if replayed else None
+    """A command's answer (or its replay): a refusal carries the business rejection marker."""
+    headers = rejection_headers(status, body) or {}
+    if replayed:
+        headers[IDEMPOTENT_REPLAYED] = "true"
     return JSONResponse(body, status_code=status, headers=headers)
 
 

@@ -33,7 +33,8 @@ async def stuck_saga(stack: Stack, api: httpx.AsyncClient, faults: Faults, statu
     world = await new_world(stack.http, stack.participants, credit_cents=100)
     key = unique("cart")
     order_id = new_order_id("operator", key)
-    await faults.add(stack.participants.kitchen, f"/tickets/{order_id}/reject", status=status)
+    reject = f"/tickets/{order_id}/reject"
+    await faults.add(stack.participants.kitchen, reject, status=status, business=status < 500)
     accepted = await place_order(api, world.order((0, 1)), key)
     assert accepted["order_id"] == order_id
     return await saga_reaches(api, accepted["saga_id"], "NEEDS_ATTENTION")
