@@ -16,6 +16,7 @@ from sqlmodel import Session
 from common.errors import Conflict, NotFound
 from common.idempotency import (
     Answer,
+    Idempotency,
     action_key_of,
     action_refused,
     refuse_late_action,
@@ -69,7 +70,7 @@ class Aggregate(Generic[R]):
     def create(
         self,
         session: Session,
-        key: str | None,
+        key: Idempotency | None,
         record_id: str | None,
         make: Callable[[], R],
         event_type: str,
@@ -85,7 +86,7 @@ class Aggregate(Generic[R]):
     def forward(
         self,
         session: Session,
-        key: str | None,
+        key: Idempotency | None,
         record_id: str,
         change: Callable[[R], None],
         event_type: str,
@@ -112,7 +113,7 @@ class Compensatable(Aggregate[S]):
     def compensate(
         self,
         session: Session,
-        key: str | None,
+        key: Idempotency | None,
         record_id: str,
         change: Callable[[S], None],
         event_type: str,
@@ -126,10 +127,13 @@ class Compensatable(Aggregate[S]):
         before the compensation looks at the record, and a later one finds the claim."""
 
         def compensate() -> Answer:
-            if refuse_late_action(session, key):  # the action never ran and now never will
+            compensation_key = key.key if key else None
+            if refuse_late_action(
+                session, compensation_key
+            ):  # the action never ran and now never will
                 return 200, self._nothing_undone(session.get(self.model, record_id), record_id)
             record = session.get(self.model, record_id, with_for_update=True)
-            action_key = action_key_of(key)
+            action_key = action_key_of(compensation_key)
             if action_key is not None and action_refused(session, action_key):
                 return 200, self._nothing_undone(record, record_id)
             if record is not None and record.state == undoes:

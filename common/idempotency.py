@@ -1,11 +1,14 @@
 """Idempotent commands: the key and the answer are stored in the same transaction as the change."""
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from sqlalchemy import JSON, Column, update
@@ -31,6 +34,9 @@ class IdempotencyRecord(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=300)
     status_code: int
     body: Any = Field(sa_column=Column(JSON, nullable=False))
+    # What was asked (method, path, canonical body) under this key; null for a compensation's
+    # claim on its action's key, which refuses whatever the late action asks.
+    fingerprint: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC), sa_type=UtcDateTime)
 
 
@@ -38,8 +44,35 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class Idempotency:
+    """A command's Idempotency-Key and the fingerprint of the request that came with it."""
+
+    key: str
+    fingerprint: str
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    """The request's identity: method, path and body, the body canonical when it is JSON (the
+    order of its keys and its spacing do not matter)."""
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
+    except ValueError:
+        canonical = body.decode(errors="replace")
+    return hashlib.sha256(f"{method}\n{path}\n{canonical}".encode()).hexdigest()
+
+
+async def idempotency_of(request: Request, key: IdempotencyKey = None) -> Idempotency | None:
+    if key is None:
+        return None
+    return Idempotency(key, fingerprint(request.method, request.url.path, await request.body()))
+
+
+CommandKey = Annotated[Idempotency | None, Depends(idempotency_of)]
+
+
 def run_idempotent(
-    session: Session, key: str | None, command: Callable[[], Answer]
+    session: Session, key: Idempotency | None, command: Callable[[], Answer]
 ) -> JSONResponse:
     """Run `command` once per key. Business answers (4xx but 404) are stored and replayed like
     successes; a repeat of a key answers what the first call answered and changes nothing.
@@ -50,7 +83,7 @@ def run_idempotent(
         status, body = _answer(session, command)
         session.commit()
         return _respond(status, body)
-    if not claim(session, key):
+    if not claim(session, key.key, fingerprint=key.fingerprint):
         return _replay(session, key)
     status, body = _answer(session, command)
     if status == 404:  # nothing happened, and the record may exist later: the claim goes too
@@ -58,14 +91,20 @@ def run_idempotent(
         return _respond(status, body)
     session.execute(
         update(IdempotencyRecord)
-        .where(col(IdempotencyRecord.key) == key)
+        .where(col(IdempotencyRecord.key) == key.key)
         .values(status_code=status, body=body)
     )
     session.commit()
     return _respond(status, body)
 
 
-def claim(session: Session, key: str, status: int = CLAIMED, body: Any = None) -> bool:
+def claim(
+    session: Session,
+    key: str,
+    status: int = CLAIMED,
+    body: Any = None,
+    fingerprint: str | None = None,
+) -> bool:
     """Insert the key's record unless it exists; whether this transaction now owns the key.
 
     On PostgreSQL the insert waits for a concurrent transaction that inserted the same key, then
@@ -76,17 +115,22 @@ def claim(session: Session, key: str, status: int = CLAIMED, body: Any = None) -
         "key": key,
         "status_code": status,
         "body": {} if body is None else body,
+        "fingerprint": fingerprint,
         "created_at": utcnow(),
     }
     statement = insert(IdempotencyRecord).values(row).on_conflict_do_nothing()
     return session.execute(statement.returning(col(IdempotencyRecord.key))).first() is not None
 
 
-def _replay(session: Session, key: str) -> JSONResponse:
-    stored = session.get(IdempotencyRecord, key)
+def _replay(session: Session, key: Idempotency) -> JSONResponse:
+    """The first answer under this key - if it answered the same request."""
+    stored = session.get(IdempotencyRecord, key.key)
     session.commit()
     if stored is None:  # cannot happen: the key's row was there an instant ago and is never deleted
-        raise RuntimeError(f"idempotency record {key} vanished")
+        raise RuntimeError(f"idempotency record {key.key} vanished")
+    if stored.fingerprint not in (None, key.fingerprint):
+        message = f"Idempotency-Key {key.key} was used for another request"
+        return _respond(422, error_body("idempotency_key_reused", message))
     return _respond(stored.status_code, stored.body, replayed=True)
 
 
