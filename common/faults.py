@@ -66,27 +66,50 @@ class Rule:
     hits: int = 0
     held: int = 0
     released: threading.Event = field(default_factory=threading.Event)
+    # Requests held in the event loop: woken from whichever thread releases the rule.
+    _waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def matches(self, method: str, path: str) -> bool:
-        usable = not self.released.is_set() and (
-            self.spec.times is None or self.hits < self.spec.times
-        )
+        spent = self.spec.times is not None and self.hits >= self.spec.times
+        usable = not self.released.is_set() and not spent
         return usable and self.spec.method in (None, method) and bool(self.pattern.fullmatch(path))
+
+    def release(self) -> None:
+        with self._lock:
+            self.released.set()
+            waiters, self._waiters = self._waiters, []
+        for loop, woken in waiters:
+            loop.call_soon_threadsafe(woken.set)
 
     def wait(self) -> None:
         """Block this thread until the rule is released (for holds inside a transaction)."""
-        self.held += 1
+        self._count_held(+1)
         try:
             self.released.wait()
         finally:
-            self.held -= 1
+            self._count_held(-1)
 
     async def pause(self) -> None:
         """Wait `delay_ms`, then on the latch when the rule holds."""
         if self.spec.delay_ms:
             await asyncio.sleep(self.spec.delay_ms / 1000)
-        if self.spec.hold and self.statement is None and not self.released.is_set():
-            await asyncio.to_thread(self.wait)
+        if not self.spec.hold or self.statement is not None:
+            return
+        woken = asyncio.Event()
+        with self._lock:
+            if self.released.is_set():
+                return
+            self._waiters.append((asyncio.get_running_loop(), woken))
+        self._count_held(+1)
+        try:
+            await woken.wait()
+        finally:
+            self._count_held(-1)
+
+    def _count_held(self, change: int) -> None:
+        with self._lock:
+            self.held += change
 
     def public(self) -> FaultRule:
         return FaultRule(**self.spec.model_dump(), id=self.id, held=self.held, hits=self.hits)
@@ -108,14 +131,14 @@ class FaultTable:
         with self._lock:
             rules, self._rules = self._rules, []
         for rule in rules:
-            rule.released.set()
+            rule.release()
 
     def release(self, rule_id: str) -> Rule:
         with self._lock:
             rule = next((rule for rule in self._rules if rule.id == rule_id), None)
         if rule is None:
             raise NotFound("fault_not_found", f"no fault rule {rule_id}")
-        rule.released.set()
+        rule.release()
         return rule
 
     def rules(self) -> list[Rule]:

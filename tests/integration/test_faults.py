@@ -143,3 +143,13 @@ def test_hold_at_a_statement_waits_inside_the_transaction(
 
 def test_releasing_an_unknown_rule_is_404(consumers: httpx.Client) -> None:
     assert_error(consumers.post("/_faults/nothing/release"), 404, "fault_not_found")
+
+
+def test_a_latch_holds_many_requests_at_once(consumers: httpx.Client) -> None:
+    rule = add_fault(consumers, "/consumers", hold=True, status=None)
+    names = [f"c{number}" for number in range(12)]
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        calls = [pool.submit(register, consumers, name) for name in names]
+        held(consumers, rule["id"], count=len(names))
+        release(consumers, rule["id"])
+        assert [call.result(timeout=30).status_code for call in calls] == [201] * len(names)
