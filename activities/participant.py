@@ -1,8 +1,10 @@
 """One HTTP call to a participant, with the saga's error taxonomy.
 
 * 2xx → the answer body.
-* 4xx with a code (a business answer) → non-retryable `ApplicationError(type=<code>)`.
-* 5xx, 408, 429, timeouts, connection errors → retryable `ApplicationError`.
+* 4xx marked `Business-Rejection: <code>` (a participant's business rule said no) →
+  non-retryable `ApplicationError(type=<code>)`.
+* Anything else - a 4xx without the marker (a missing route, a validation error, a proxy), 5xx,
+  timeouts, connection errors - is a technical failure: a retryable `ApplicationError`.
 """
 
 from typing import Any
@@ -11,9 +13,8 @@ import httpx
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
+from common.headers import BUSINESS_REJECTION, IDEMPOTENCY_KEY
 from workflows.state import StepCall, StepOutcome
-
-RETRYABLE_4XX = {408, 425, 429}
 
 
 class Participant:
@@ -26,7 +27,7 @@ class Participant:
     ) -> StepOutcome:
         attempt = activity.info().attempt
         url = f"{self.base_url}{path}"
-        headers = {"Idempotency-Key": call.idempotency_key}
+        headers = {IDEMPOTENCY_KEY: call.idempotency_key}
         try:
             response = await self.http.post(url, json=body, headers=headers)
         except httpx.HTTPError as error:
@@ -45,7 +46,9 @@ def _answer(response: httpx.Response, attempt: int) -> dict[str, Any]:
         return body
     code, message = _error(response)
     details = {"attempt": attempt, "status": status}
-    business = 400 <= status < 500 and status not in RETRYABLE_4XX
+    marker = response.headers.get(BUSINESS_REJECTION)
+    business = 400 <= status < 500 and bool(marker)
+    code = marker if business and marker else code
     # A business answer is an expected outcome, not a fault: logged without a stack trace.
     category = ApplicationErrorCategory.BENIGN if business else ApplicationErrorCategory.UNSPECIFIED
     raise ApplicationError(message, details, type=code, non_retryable=business, category=category)

@@ -14,7 +14,14 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from common.errors import Conflict, NotFound
-from common.idempotency import Answer, action_refused, refuse_late_action, run_idempotent
+from common.idempotency import (
+    Answer,
+    Idempotency,
+    action_key_of,
+    action_refused,
+    refuse_late_action,
+    run_idempotent,
+)
 from common.outbox import record_event
 
 
@@ -63,7 +70,7 @@ class Aggregate(Generic[R]):
     def create(
         self,
         session: Session,
-        key: str | None,
+        key: Idempotency | None,
         record_id: str | None,
         make: Callable[[], R],
         event_type: str,
@@ -79,7 +86,7 @@ class Aggregate(Generic[R]):
     def forward(
         self,
         session: Session,
-        key: str | None,
+        key: Idempotency | None,
         record_id: str,
         change: Callable[[R], None],
         event_type: str,
@@ -106,7 +113,7 @@ class Compensatable(Aggregate[S]):
     def compensate(
         self,
         session: Session,
-        key: str | None,
+        key: Idempotency | None,
         record_id: str,
         change: Callable[[S], None],
         event_type: str,
@@ -115,19 +122,30 @@ class Compensatable(Aggregate[S]):
         undone: StrEnum,
     ) -> JSONResponse:
         """Undo the action that put the record in `undoes`. Nothing to undo (no record, a record
-        already `undone`, an action that was refused) is a success too, and refuses a late action."""
+        already `undone`, an action that was refused or never ran) is a success too, and refuses a
+        late action: the compensation claims the action's key first, so a running action finishes
+        before the compensation looks at the record, and a later one finds the claim."""
 
         def compensate() -> Answer:
+            compensation_key = key.key if key else None
+            if refuse_late_action(
+                session, compensation_key
+            ):  # the action never ran and now never will
+                return 200, self._nothing_undone(session.get(self.model, record_id), record_id)
             record = session.get(self.model, record_id, with_for_update=True)
-            refused = action_refused(session, key)
-            if record is not None and record.state == undoes and not refused:
+            action_key = action_key_of(compensation_key)
+            if action_key is not None and action_refused(session, action_key):
+                return 200, self._nothing_undone(record, record_id)
+            if record is not None and record.state == undoes:
                 change(record)
                 return 200, self.save(session, record, event_type)
-            if record is None or record.state == undone or refused:
-                refuse_late_action(session, key)
-                state = record and record.state
-                return 200, {"order_id": record_id, "state": state, "compensated": False}
+            if record is None or record.state == undone:
+                return 200, self._nothing_undone(record, record_id)
             message = f"{self.kind} {record_id} is {record.state}"
             raise Conflict(f"{self.kind}_not_compensatable", message)
 
         return run_idempotent(session, key, compensate)
+
+    @staticmethod
+    def _nothing_undone(record: S | None, record_id: str) -> dict[str, Any]:
+        return {"order_id": record_id, "state": record and record.state, "compensated": False}

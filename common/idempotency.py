@@ -1,25 +1,31 @@
 """Idempotent commands: the key and the answer are stored in the same transaction as the change."""
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from sqlalchemy import JSON, Column
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel
+from sqlalchemy import JSON, Column, update
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Field, Session, SQLModel, col
 
 from common.db import UtcDateTime
-from common.errors import DomainError, error_body
+from common.errors import DomainError, error_body, rejection_headers
+from common.headers import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED
 
 log = logging.getLogger(__name__)
 
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=300)]
+IdempotencyKey = Annotated[str | None, Header(alias=IDEMPOTENCY_KEY, max_length=300)]
 Answer = tuple[int, Any]
 ACTION, COMPENSATION = "action", "compensation"
+CLAIMED = 0  # the status of a key whose command is running (never committed as such)
 
 
 class IdempotencyRecord(SQLModel, table=True):
@@ -28,6 +34,9 @@ class IdempotencyRecord(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=300)
     status_code: int
     body: Any = Field(sa_column=Column(JSON, nullable=False))
+    # What was asked (method, path, canonical body) under this key; null for a compensation's
+    # claim on its action's key, which refuses whatever the late action asks.
+    fingerprint: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC), sa_type=UtcDateTime)
 
 
@@ -35,40 +44,113 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class Idempotency:
+    """A command's Idempotency-Key and the fingerprint of the request that came with it."""
+
+    key: str
+    fingerprint: str
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    """The request's identity: method, path and body, the body canonical when it is JSON (the
+    order of its keys and its spacing do not matter)."""
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
+    except ValueError:
+        canonical = body.decode(errors="replace")
+    return hashlib.sha256(f"{method}\n{path}\n{canonical}".encode()).hexdigest()
+
+
+async def idempotency_of(request: Request, key: IdempotencyKey = None) -> Idempotency | None:
+    if key is None:
+        return None
+    return Idempotency(key, fingerprint(request.method, request.url.path, await request.body()))
+
+
+CommandKey = Annotated[Idempotency | None, Depends(idempotency_of)]
+
+
 def run_idempotent(
-    session: Session, key: str | None, command: Callable[[], Answer]
+    session: Session, key: Idempotency | None, command: Callable[[], Answer]
 ) -> JSONResponse:
     """Run `command` once per key. Business answers (4xx but 404) are stored and replayed like
-    successes; a repeat of a key answers what the first call answered and changes nothing."""
-    if key is not None and (stored := session.get(IdempotencyRecord, key)) is not None:
-        return _respond(stored.status_code, stored.body, replayed=True)
-    status, body = _answer(session, command)
-    if key is None or status == 404:  # nothing happened, and the record may exist later
+    successes; a repeat of a key answers what the first call answered and changes nothing.
+
+    The key is claimed (its row inserted) before the command runs, so a concurrent call with the
+    same key - a retry, or the compensation refusing this action - waits for this one to end."""
+    if key is None:
+        status, body = _answer(session, command)
         session.commit()
         return _respond(status, body)
-    session.add(IdempotencyRecord(key=key, status_code=status, body=body))
-    try:
-        session.commit()
-    except IntegrityError:  # a concurrent call with the same key won the race
+    if not claim(session, key.key, fingerprint=key.fingerprint):
+        return _replay(session, key)
+    status, body = _answer(session, command)
+    if status == 404:  # nothing happened, and the record may exist later: the claim goes too
         session.rollback()
-        winner = session.get(IdempotencyRecord, key)
-        if winner is None:
-            raise
-        return _respond(winner.status_code, winner.body, replayed=True)
+        return _respond(status, body)
+    session.execute(
+        update(IdempotencyRecord)
+        .where(col(IdempotencyRecord.key) == key.key)
+        .values(status_code=status, body=body)
+    )
+    session.commit()
     return _respond(status, body)
 
 
+def claim(
+    session: Session,
+    key: str,
+    status: int = CLAIMED,
+    body: Any = None,
+    fingerprint: str | None = None,
+) -> bool:
+    """Insert the key's record unless it exists; whether this transaction now owns the key.
+
+    On PostgreSQL the insert waits for a concurrent transaction that inserted the same key, then
+    finds its row if it committed; on SQLite writers are serialised anyway."""
+    dialect = session.get_bind().dialect.name
+    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+    row = {
+        "key": key,
+        "status_code": status,
+        "body": {} if body is None else body,
+        "fingerprint": fingerprint,
+        "created_at": utcnow(),
+    }
+    statement = insert(IdempotencyRecord).values(row).on_conflict_do_nothing()
+    return session.execute(statement.returning(col(IdempotencyRecord.key))).first() is not None
+
+
+def _replay(session: Session, key: Idempotency) -> JSONResponse:
+    """The first answer under this key - if it answered the same request."""
+    stored = session.get(IdempotencyRecord, key.key)
+    session.commit()
+    if stored is None:  # cannot happen: the key's row was there an instant ago and is never deleted
+        raise RuntimeError(f"idempotency record {key.key} vanished")
+    if stored.fingerprint not in (None, key.fingerprint):
+        message = f"Idempotency-Key {key.key} was used for another request"
+        return _respond(422, error_body("idempotency_key_reused", message))
+    return _respond(stored.status_code, stored.body, replayed=True)
+
+
 def _answer(session: Session, command: Callable[[], Answer]) -> Answer:
+    """The command's answer; a refusal undoes what the command did, but not the key's claim."""
+    savepoint = session.begin_nested()
     try:
         status, body = command()
-        return status, jsonable_encoder(body)
     except DomainError as error:
-        session.rollback()
+        savepoint.rollback()
         return error.status, error.body()
+    savepoint.commit()
+    return status, jsonable_encoder(body)
 
 
 def _respond(status: int, body: Any, replayed: bool = False) -> JSONResponse:
-    headers = {"Idempotent-Replayed": "true"} if replayed else None
+    """A command's answer (or its replay): a refusal carries the business rejection marker."""
+    headers = rejection_headers(status, body) or {}
+    if replayed:
+        headers[IDEMPOTENT_REPLAYED] = "true"
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -79,23 +161,28 @@ def action_key_of(compensation_key: str | None) -> str | None:
     return compensation_key.removesuffix(COMPENSATION) + ACTION
 
 
-def action_refused(session: Session, compensation_key: str | None) -> bool:
-    """Whether the action this compensation undoes was answered with an error: then it changed
-    nothing, and its compensation has nothing to undo whatever state the record is in now."""
-    action_key = action_key_of(compensation_key)
-    stored = session.get(IdempotencyRecord, action_key) if action_key else None
+def action_refused(session: Session, action_key: str) -> bool:
+    """Whether the action was answered with an error: then it changed nothing, and its
+    compensation has nothing to undo whatever state the record is in now."""
+    stored = session.get(IdempotencyRecord, action_key)
     return stored is not None and stored.status_code >= 400
 
 
-def refuse_late_action(session: Session, compensation_key: str | None) -> None:
-    """A compensation found nothing to undo: remember it so that the late action is refused.
+def refuse_late_action(session: Session, compensation_key: str | None) -> bool:
+    """Claim the key of the action this compensation undoes, so that the action, if it arrives
+    later, is refused; whether the claim was new (then the action never ran).
 
-    Keys look like `{saga_id}:{step}:compensation`; the matching action key ends in `:action`.
+    A running action holds its key's claim until it commits, so this waits for it: the
+    compensation then sees what the action did. Keys look like `{saga_id}:{step}:compensation`;
+    the matching action key ends in `:action`; other keys claim nothing.
     """
     action_key = action_key_of(compensation_key)
-    if action_key is not None and session.get(IdempotencyRecord, action_key) is None:
-        body = error_body("already_compensated", "this step was compensated before it arrived")
-        session.add(IdempotencyRecord(key=action_key, status_code=409, body=body))
-        log.info(
-            "compensation %s arrived first; action %s will be refused", compensation_key, action_key
-        )
+    if action_key is None:
+        return False
+    body = error_body("already_compensated", "this step was compensated before it arrived")
+    if not claim(session, action_key, 409, body):
+        return False
+    log.info(
+        "compensation %s arrived first; action %s will be refused", compensation_key, action_key
+    )
+    return True

@@ -39,9 +39,44 @@ def api_token() -> str:
     if TOKEN_FILE.exists():
         return TOKEN_FILE.read_text().strip()
     token = secrets.token_urlsafe(24)
-    TOKEN_FILE.write_text(token + "\n")
-    TOKEN_FILE.chmod(0o600)
+    write_private(TOKEN_FILE, token + "\n")
     return token
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `path` readable by its owner only from its first byte: a private temporary file
+    (mode 0600 at creation, whatever the umask allows more) renamed into place."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def ensure_free(service: Service) -> None:
+    """Refuse to start a service whose port another process listens on already: its readiness
+    probe would take that process for the service."""
+    for port in (service.port, *service.other_ports):
+        if port and _listened_on(port):
+            raise RuntimeError(
+                f"port {port} is already in use by another process; {service.name} cannot start"
+                " (stop that process or free the port)"
+            )
+
+
+def _listened_on(port: int) -> bool:
+    with socket.socket() as sock:
+        # Connections of an earlier run left in TIME_WAIT do not count; a listener does.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
 
 
 def start(service: Service) -> Child:
@@ -139,6 +174,7 @@ def main() -> int:
     try:
         for service in stack(token):
             print(f"  starting {service.name:<14}", end="", flush=True)
+            ensure_free(service)
             children.append(start(service))
             wait_ready(children[-1])
             print("ready", flush=True)

@@ -21,6 +21,7 @@ class Service:
     port: int
     health_path: str | None = "/healthz"
     env: dict[str, str] = field(default_factory=dict)
+    other_ports: tuple[int, ...] = ()  # further ports it listens on (the dev server's Web UI)
 
 
 def temporal_dev_server(
@@ -44,7 +45,7 @@ def temporal_dev_server(
         "--ui-port", str(ui_port),
         "--log-level", "warn",
     ]  # fmt: skip
-    return Service("temporal", command, port, health_path=None)
+    return Service("temporal", command, port, health_path=None, other_ports=(ui_port,))
 
 
 def python_service(name: str, module: str, port: int) -> Service:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI
+from google.protobuf.message import DecodeError
 from pydantic import BaseModel, Field
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -56,6 +57,9 @@ async def _transform(transform: Transform, body: CodecPayloads) -> CodecPayloads
         result = await transform([to_payload(payload) for payload in body.payloads])
     except DecryptionError as error:
         raise DomainError("payload_not_decryptable", str(error)) from error
+    except (ValueError, DecodeError) as error:  # a key id not text, a short nonce, no protobuf
+        message = f"payloads do not decode: {type(error).__name__}"
+        raise DomainError("invalid_payloads", message) from error
     return CodecPayloads(payloads=[from_payload(payload) for payload in result])
 
 

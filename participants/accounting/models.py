@@ -9,17 +9,18 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
-from sqlalchemy import CheckConstraint, Update, update
+from sqlalchemy import BigInteger, CheckConstraint, Update, update
 from sqlmodel import Field, SQLModel, col
 
+from common.bounds import Cents, RecordId, SagaId
 from common.db import UtcDateTime
 from common.errors import Conflict, DomainError
 from common.idempotency import utcnow
 
 
 class AccountCreate(BaseModel):
-    consumer_id: str = Field(min_length=1, max_length=100)
-    credit_limit_cents: int = Field(ge=0)
+    consumer_id: RecordId
+    credit_limit_cents: Cents
 
 
 class AccountPublic(BaseModel):
@@ -37,8 +38,8 @@ class Account(SQLModel, table=True):
     )
 
     consumer_id: str = Field(primary_key=True, max_length=100)
-    credit_limit_cents: int
-    available_cents: int
+    credit_limit_cents: int = Field(sa_type=BigInteger)
+    available_cents: int = Field(sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
@@ -80,10 +81,10 @@ class AuthorizationState(StrEnum):
 
 
 class AuthorizationRequest(BaseModel):
-    order_id: str = Field(min_length=1, max_length=100)
-    consumer_id: str = Field(min_length=1, max_length=100)
-    amount_cents: int = Field(ge=0)
-    saga_id: str | None = Field(default=None, max_length=200)
+    order_id: RecordId
+    consumer_id: RecordId
+    amount_cents: Cents
+    saga_id: SagaId | None = None
 
 
 class AuthorizationPublic(BaseModel):
@@ -103,7 +104,7 @@ class Authorization(SQLModel, table=True):
 
     order_id: str = Field(primary_key=True, max_length=100)
     consumer_id: str = Field(index=True, max_length=100)
-    amount_cents: int
+    amount_cents: int = Field(sa_type=BigInteger)
     state: AuthorizationState = Field(max_length=20)
     saga_id: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
 
+from common.bounds import Cents, RecordId
 from common.errors import DomainError
 from common.idempotency import utcnow
 
@@ -17,7 +18,7 @@ class ConsumerStatus(StrEnum):
 
 
 class ConsumerCreate(BaseModel):
-    id: str | None = Field(default=None, min_length=1, max_length=100)
+    id: RecordId | None = None
     name: str = Field(min_length=1, max_length=200)
     status: ConsumerStatus = ConsumerStatus.ACTIVE
 
@@ -27,8 +28,8 @@ class StatusChange(BaseModel):
 
 
 class VerifyRequest(BaseModel):
-    order_id: str | None = Field(default=None, max_length=100)
-    total_cents: int | None = Field(default=None, ge=0)
+    order_id: RecordId | None = None
+    total_cents: Cents | None = None
 
 
 class ConsumerPublic(BaseModel):

@@ -9,15 +9,16 @@ from pydantic import BaseModel, field_validator
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
+from common.bounds import MAX_LINE_ITEMS, PriceCents, Quantity, RecordId, SagaId
 from common.db import UtcDateTime
 from common.errors import Conflict, DomainError
 from common.idempotency import utcnow
 
 
 class MenuItem(BaseModel):
-    id: str = Field(min_length=1, max_length=100)
+    id: RecordId
     name: str = Field(min_length=1, max_length=200)
-    price_cents: int = Field(ge=0)
+    price_cents: PriceCents
 
 
 def _unique_ids(items: list[MenuItem] | None) -> list[MenuItem] | None:
@@ -28,7 +29,7 @@ def _unique_ids(items: list[MenuItem] | None) -> list[MenuItem] | None:
 
 
 class RestaurantCreate(BaseModel):
-    id: str | None = Field(default=None, min_length=1, max_length=100)
+    id: RecordId | None = None
     name: str = Field(min_length=1, max_length=200)
     accepting_orders: bool = True
     menu_items: list[MenuItem] = Field(default_factory=list, max_length=1000)
@@ -102,15 +103,15 @@ class TicketState(StrEnum):
 
 
 class TicketLineItem(BaseModel):
-    menu_item_id: str = Field(min_length=1, max_length=100)
-    quantity: int = Field(ge=1, le=1000)
+    menu_item_id: RecordId
+    quantity: Quantity
 
 
 class TicketCreate(BaseModel):
-    order_id: str = Field(min_length=1, max_length=100)
-    restaurant_id: str = Field(min_length=1, max_length=100)
-    line_items: list[TicketLineItem] = Field(min_length=1, max_length=100)
-    saga_id: str | None = Field(default=None, max_length=200)
+    order_id: RecordId
+    restaurant_id: RecordId
+    line_items: list[TicketLineItem] = Field(min_length=1, max_length=MAX_LINE_ITEMS)
+    saga_id: SagaId | None = None
 
 
 class TicketRevise(BaseModel):

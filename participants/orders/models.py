@@ -4,10 +4,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel
-from sqlalchemy import JSON, Column
+from pydantic import BaseModel, StrictInt
+from sqlalchemy import JSON, BigInteger, Column
 from sqlmodel import Field, SQLModel
 
+from common.bounds import MAX_LINE_ITEMS, RecordId, SagaId
 from common.db import UtcDateTime
 from common.errors import Conflict, DomainError
 from common.idempotency import utcnow
@@ -23,8 +24,9 @@ class OrderState(StrEnum):
 
 
 class LineItemIn(BaseModel):
-    menu_item_id: str
-    quantity: int
+    menu_item_id: RecordId
+    # Strict (no floats or booleans); the range is a business rule of the orders service.
+    quantity: StrictInt
 
 
 class LineItem(BaseModel):
@@ -35,11 +37,11 @@ class LineItem(BaseModel):
 
 
 class OrderCreate(BaseModel):
-    order_id: str = Field(min_length=1, max_length=100)
-    consumer_id: str = Field(min_length=1, max_length=100)
-    restaurant_id: str = Field(min_length=1, max_length=100)
-    line_items: list[LineItemIn] = Field(max_length=100)
-    saga_id: str | None = None
+    order_id: RecordId
+    consumer_id: RecordId
+    restaurant_id: RecordId
+    line_items: list[LineItemIn] = Field(max_length=MAX_LINE_ITEMS)
+    saga_id: SagaId | None = None
 
 
 class OrderRevise(BaseModel):
@@ -111,7 +113,7 @@ class Order(SQLModel, table=True):
     restaurant_id: str = Field(max_length=100)
     restaurant_name: str = ""
     state: OrderState = Field(default=OrderState.APPROVAL_PENDING, max_length=30)
-    total_cents: int = 0
+    total_cents: int = Field(default=0, sa_type=BigInteger)
     line_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     saga_id: str | None = Field(default=None, max_length=200)
     revision: int = 0  # confirmed revisions

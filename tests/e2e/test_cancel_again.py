@@ -13,7 +13,7 @@ async def test_cancel_after_a_compensated_cancel_is_refused(stack: Stack) -> Non
         assert (await saga_ends(api, placed["saga_id"]))["status"] == "COMPLETED"
         order_id = placed["order_id"]
         refuse = {"path": f"/authorizations/{order_id}/reverse", "status": 409, "times": 1,
-                  "code": "reversal_refused"}  # fmt: skip
+                  "code": "reversal_refused", "business": True}  # fmt: skip
         assert (await stack.http.post(f"{accounting}/_faults", json=refuse)).status_code == 201
         first = await api.post(f"/orders/{order_id}/cancel")
         assert first.status_code == 202

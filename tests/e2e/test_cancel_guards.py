@@ -15,7 +15,12 @@ async def test_cancel_of_a_saga_waiting_for_an_operator_is_refused(stack: Stack)
     key = uuid.uuid4().hex
     order_id = new_order_id("operator", key)
     kitchen = stack.participants.kitchen.url
-    stuck = {"path": f"/tickets/{order_id}/reject", "status": 409, "code": "ticket_locked"}
+    stuck = {
+        "path": f"/tickets/{order_id}/reject",
+        "status": 409,
+        "code": "ticket_locked",
+        "business": True,
+    }
     assert (await stack.http.post(f"{kitchen}/_faults", json=stuck)).status_code == 201
     try:
         async with stack.api_client() as api:

@@ -76,7 +76,7 @@ async def test_cancel_order_refused_at_its_pivot_restores_the_order(
     world = await new_world(stack.http, stack.participants)
     order_id = await approved_order(stack, api, world)
     reverse = f"/authorizations/{order_id}/reverse"
-    await faults.add(stack.participants.accounting, reverse, status=409)
+    await faults.add(stack.participants.accounting, reverse, status=409, business=True)
     assert (await api.post(f"/orders/{order_id}/cancel")).status_code == 202
     saga = await saga_ends(api, f"cancel-order-{order_id}")
     assert saga["status"] == "COMPENSATED", saga

@@ -105,12 +105,13 @@ async def test_cancel_once_the_pivot_has_started_is_refused_and_the_saga_complet
     stack: Stack, api: httpx.AsyncClient, faults: Faults
 ) -> None:
     world = await new_world(stack.http, stack.participants)
-    await faults.hold(stack.participants.accounting, "/authorizations", delay_ms=1500)
+    held = await faults.hold(stack.participants.accounting, "/authorizations")
     accepted = await place_order(api, world.order((0, 1)))
     await step_runs(api, accepted["saga_id"], "authorize_card")
     response = await api.post(f"/sagas/{accepted['saga_id']}/cancel")
     assert response.status_code == 409, response.text
     assert response.json()["error"]["code"] == "past_pivot"
+    await faults.release(stack.participants.accounting, held)
     saga = await saga_ends(api, accepted["saga_id"])
     assert saga["status"] == "COMPLETED", saga
     records = Records(stack.http, stack.participants, accepted["order_id"])

@@ -33,7 +33,8 @@ async def stuck_saga(stack: Stack, api: httpx.AsyncClient, faults: Faults, statu
     world = await new_world(stack.http, stack.participants, credit_cents=100)
     key = unique("cart")
     order_id = new_order_id("operator", key)
-    await faults.add(stack.participants.kitchen, f"/tickets/{order_id}/reject", status=status)
+    reject = f"/tickets/{order_id}/reject"
+    await faults.add(stack.participants.kitchen, reject, status=status, business=status < 500)
     accepted = await place_order(api, world.order((0, 1)), key)
     assert accepted["order_id"] == order_id
     return await saga_reaches(api, accepted["saga_id"], "NEEDS_ATTENTION")
@@ -123,13 +124,14 @@ async def test_resolve_of_a_running_saga_is_refused(
     stack: Stack, api: httpx.AsyncClient, faults: Faults
 ) -> None:
     world = await new_world(stack.http, stack.participants)
-    await faults.hold(stack.participants.kitchen, "/tickets", delay_ms=1500)
+    held = await faults.hold(stack.participants.kitchen, "/tickets")
     accepted = await place_order(api, world.order((0, 1)))
     await step_runs(api, accepted["saga_id"], "create_ticket")
     body = {"action": "retry", "reason": "nothing to do"}
     response = await api.post(f"/sagas/{accepted['saga_id']}/resolve", json=body)
     assert response.status_code == 409, response.text
     assert response.json()["error"]["code"] == "saga_not_needing_attention"
+    await faults.release(stack.participants.kitchen, held)
     saga = await saga_ends(api, accepted["saga_id"])
     assert (saga["status"], saga["operator_actions"]) == ("COMPLETED", [])
 

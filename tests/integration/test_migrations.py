@@ -10,9 +10,9 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
-from common.db import create_tables, make_engine
+from common.db import make_engine
 from common.migrations import (
     SERVICES,
     VERSION_TABLE,
@@ -94,8 +94,12 @@ def test_downgrade_to_base_and_up_again(service: str, database_factory: Database
 
 def test_a_database_created_before_migrations_is_adopted(database_factory: DatabaseFactory) -> None:
     url = database_factory("adopted_kitchen")
+    config = alembic_config("kitchen", url)
+    # The schema such a database has: the first revision's, without any migration history.
+    command.upgrade(config, ScriptDirectory.from_config(config).get_base() or "base")
     engine = make_engine(url)
-    create_tables(engine, tables_of("kitchen"))
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP TABLE {VERSION_TABLE}"))
     engine.dispose()
     upgrade("kitchen", url)
     assert current_revision(url) == head_revision("kitchen")

@@ -96,3 +96,20 @@ def send_twice(
     assert (again.status_code, again.json()) == (first.status_code, first.json())
     assert last_seq(client) == seq, "a replay must not record another event"
     return first
+
+
+def add_fault(client: httpx.Client, path: str, **rule: Any) -> Json:
+    """Add a fault rule to the participant behind `client`; answer it (with its `id`)."""
+    return answer(client.post("/_faults", json={"path": path, **rule}), 201)
+
+
+def fault(client: httpx.Client, rule_id: str) -> Json:
+    """The rule `rule_id` as the participant lists it now (with `held` and `hits`)."""
+    response = client.get("/_faults")
+    assert response.status_code == 200, response.text
+    rules: list[Json] = response.json()
+    return next(rule for rule in rules if rule["id"] == rule_id)
+
+
+def release(client: httpx.Client, rule_id: str) -> Json:
+    return answer(client.post(f"/_faults/{rule_id}/release"), 200)

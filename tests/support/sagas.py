@@ -116,7 +116,8 @@ class Records:
 
 
 class Faults:
-    """Fault rules on the participants; every rule is cleared when the test ends."""
+    """Fault rules on the participants; every rule is cleared (and every held call let go) when
+    the test ends."""
 
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
@@ -131,21 +132,46 @@ class Faults:
         delay_ms: int = 0,
         times: int | None = None,
         method: str = "POST",
-    ) -> None:
-        rule = {
-            "path": path,
-            "method": method,
-            "status": status,
-            "delay_ms": delay_ms,
-            "times": times,
-        }
-        response = await self.http.post(f"{server.url}/_faults", json=rule)
+        **rule: Any,
+    ) -> str:
+        """Add a rule (`rule` holds the other fields: when, hold, drop, sql, code); its id."""
+        body = {"path": path, "method": method, "status": status, "delay_ms": delay_ms}
+        response = await self.http.post(
+            f"{server.url}/_faults", json=body | {"times": times} | rule
+        )
         assert response.status_code == 201, response.text
         self.touched.add(server.url)
+        rule_id: str = response.json()["id"]
+        return rule_id
 
-    async def hold(self, server: RunningServer, path: str, delay_ms: int = 3000) -> None:
-        """Let the next matching call through only after `delay_ms`."""
-        await self.add(server, path, status=None, delay_ms=delay_ms, times=1)
+    async def hold(
+        self, server: RunningServer, path: str, delay_ms: int | None = None, *, when: str = "before"
+    ) -> str:
+        """Hold the next matching call until `release` (or the end of the test): a latch.
+
+        With `delay_ms`, let it through after that long instead (a timing window)."""
+        if delay_ms is not None:
+            return await self.add(server, path, status=None, delay_ms=delay_ms, times=1)
+        return await self.add(server, path, status=None, times=1, hold=True, when=when)
+
+    async def release(self, server: RunningServer, rule_id: str) -> None:
+        response = await self.http.post(f"{server.url}/_faults/{rule_id}/release")
+        assert response.status_code == 200, response.text
+
+    async def held(self, server: RunningServer, rule_id: str) -> int:
+        """How many calls wait on the rule now."""
+        response = await self.http.get(f"{server.url}/_faults")
+        assert response.status_code == 200, response.text
+        held: int = next(rule["held"] for rule in response.json() if rule["id"] == rule_id)
+        return held
+
+    async def lose_answer(self, server: RunningServer, path: str, times: int = 1) -> str:
+        """The next matching calls run and commit, but their caller gets a 503 instead."""
+        return await self.add(server, path, times=times, when="after")
+
+    async def drop_answer(self, server: RunningServer, path: str, times: int = 1) -> str:
+        """The next matching calls run and commit, then their connection is dropped."""
+        return await self.add(server, path, times=times, when="after", drop=True)
 
     async def clear(self, server: RunningServer | None = None) -> None:
         urls = [server.url] if server else sorted(self.touched)

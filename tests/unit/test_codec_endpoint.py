@@ -4,6 +4,9 @@ import base64
 import os
 from typing import Any
 
+import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from common.temporal import TemporalSettings
 from tests.support.api_app import TOKEN, UI_ORIGIN, api_client
 
@@ -98,3 +101,30 @@ def preflight(origin: str) -> dict[str, str]:
         "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "authorization, content-type",
     }
+
+
+def sealed_payload(
+    plain: bytes, key_id: bytes = b"k1", nonce: bytes = b"\0" * 12
+) -> dict[str, Any]:
+    """An encrypted payload as the codec writes it, around any bytes."""
+    data = nonce + AESGCM(base64.b64decode(KEY)).encrypt(nonce, plain, key_id)
+    metadata = {"encoding": b64(b"binary/encrypted"), "encryption-key-id": b64(key_id)}
+    return {"metadata": metadata, "data": b64(data)}
+
+
+MALFORMED = {
+    "too short to hold a nonce": {
+        "metadata": {"encoding": b64(b"binary/encrypted"), "encryption-key-id": b64(b"k1")},
+        "data": b64(b"abc"),
+    },
+    "key id not text": sealed_payload(b"", key_id=b"\xff\xfe"),
+    "not a payload once decrypted": sealed_payload(b"\xff\xff\xff\xff not protobuf"),
+}
+
+
+@pytest.mark.parametrize("payload", MALFORMED.values(), ids=MALFORMED.keys())
+async def test_undecodable_payloads_are_a_clear_4xx(payload: dict[str, Any]) -> None:
+    async with api_client(temporal=ENCRYPTING) as api:
+        response = await api.post("/codec/decode", json={"payloads": [payload]}, headers=AUTH)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] in {"invalid_payloads", "payload_not_decryptable"}

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from common.aggregates import Aggregate
-from common.idempotency import IdempotencyKey
+from common.idempotency import CommandKey
 from common.web import ReadSessionDep, SessionDep
 from participants.accounting.models import Account, AccountCreate, AccountPublic
 
@@ -20,9 +20,7 @@ ACCOUNTS = Aggregate(
 
 
 @router.post("", status_code=201, response_model=AccountPublic)
-def open_account(
-    command: AccountCreate, session: SessionDep, key: IdempotencyKey = None
-) -> JSONResponse:
+def open_account(command: AccountCreate, session: SessionDep, key: CommandKey) -> JSONResponse:
     return ACCOUNTS.create(
         session, key, command.consumer_id, lambda: Account.open(command), "AccountOpened"
     )

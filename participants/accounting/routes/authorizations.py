@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
 from common.aggregates import Aggregate
-from common.idempotency import Answer, IdempotencyKey, run_idempotent
+from common.idempotency import Answer, CommandKey, run_idempotent
 from common.web import ReadSessionDep, SessionDep
 from participants.accounting.models import (
     Account,
@@ -62,7 +62,7 @@ def _reverse(session: Session, order_id: str) -> Answer:
 
 @router.post("", status_code=201, response_model=AuthorizationPublic)
 def authorize_card(
-    request: AuthorizationRequest, session: SessionDep, key: IdempotencyKey = None
+    request: AuthorizationRequest, session: SessionDep, key: CommandKey
 ) -> JSONResponse:
     """Step 4 of Create Order, the pivot: take the order total from the available credit."""
     return run_idempotent(session, key, lambda: _authorize(session, request))
@@ -74,9 +74,7 @@ def get_authorization(order_id: str, session: ReadSessionDep) -> AuthorizationPu
 
 
 @router.post("/{order_id}/reverse", response_model=AuthorizationPublic)
-def reverse_authorization(
-    order_id: str, session: SessionDep, key: IdempotencyKey = None
-) -> JSONResponse:
+def reverse_authorization(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     """Step 3 of Cancel Order, the pivot: give the authorized amount back to the account."""
     return run_idempotent(session, key, lambda: _reverse(session, order_id))
 

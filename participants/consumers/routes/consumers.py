@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from common.aggregates import Aggregate
-from common.idempotency import Answer, IdempotencyKey, run_idempotent
+from common.idempotency import Answer, CommandKey, run_idempotent
 from common.web import ReadSessionDep, SessionDep
 from participants.consumers.models import (
     Consumer,
@@ -22,9 +22,7 @@ CONSUMERS = Aggregate(Consumer, "consumer")
 
 
 @router.post("", status_code=201, response_model=ConsumerPublic)
-def create_consumer(
-    command: ConsumerCreate, session: SessionDep, key: IdempotencyKey = None
-) -> JSONResponse:
+def create_consumer(command: ConsumerCreate, session: SessionDep, key: CommandKey) -> JSONResponse:
     return CONSUMERS.create(
         session, key, command.id, lambda: Consumer.register(command), "ConsumerCreated"
     )
@@ -37,7 +35,7 @@ def get_consumer(consumer_id: str, session: ReadSessionDep) -> ConsumerPublic:
 
 @router.post("/{consumer_id}/status", response_model=ConsumerPublic)
 def change_status(
-    consumer_id: str, change: StatusChange, session: SessionDep, key: IdempotencyKey = None
+    consumer_id: str, change: StatusChange, session: SessionDep, key: CommandKey
 ) -> JSONResponse:
     """Suspend or reactivate a consumer."""
 
@@ -54,8 +52,8 @@ def change_status(
 def verify(
     consumer_id: str,
     session: SessionDep,
+    key: CommandKey,
     details: VerifyRequest | None = None,
-    key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Step 2 of Create Order: may this consumer place an order?"""
     context = (details or VerifyRequest()).model_dump()

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from common.aggregates import Aggregate
-from common.idempotency import IdempotencyKey
+from common.idempotency import CommandKey
 from common.web import ReadSessionDep, SessionDep
 from participants.kitchen.models import (
     Restaurant,
@@ -20,7 +20,7 @@ RESTAURANTS = Aggregate(Restaurant, "restaurant")
 
 @router.post("", status_code=201, response_model=RestaurantPublic)
 def create_restaurant(
-    command: RestaurantCreate, session: SessionDep, key: IdempotencyKey = None
+    command: RestaurantCreate, session: SessionDep, key: CommandKey
 ) -> JSONResponse:
     return RESTAURANTS.create(
         session, key, command.id, lambda: Restaurant.open(command), "RestaurantCreated"
@@ -34,7 +34,7 @@ def get_restaurant(restaurant_id: str, session: ReadSessionDep) -> RestaurantPub
 
 @router.patch("/{restaurant_id}", response_model=RestaurantPublic)
 def update_restaurant(
-    restaurant_id: str, patch: RestaurantUpdate, session: SessionDep, key: IdempotencyKey = None
+    restaurant_id: str, patch: RestaurantUpdate, session: SessionDep, key: CommandKey
 ) -> JSONResponse:
     def revise(restaurant: Restaurant) -> None:
         restaurant.revise(patch)

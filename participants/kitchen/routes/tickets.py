@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from common.aggregates import Compensatable
-from common.idempotency import IdempotencyKey
+from common.idempotency import CommandKey
 from common.web import ReadSessionDep, SessionDep
 from participants.kitchen.models import (
     Restaurant,
@@ -27,9 +27,7 @@ TICKETS = Compensatable(
 
 
 @router.post("", status_code=201, response_model=TicketPublic)
-def create_ticket(
-    command: TicketCreate, session: SessionDep, key: IdempotencyKey = None
-) -> JSONResponse:
+def create_ticket(command: TicketCreate, session: SessionDep, key: CommandKey) -> JSONResponse:
     """Step 3 of Create Order: the ticket waits in CREATE_PENDING until the card is authorized."""
 
     def create() -> Ticket:
@@ -44,12 +42,12 @@ def get_ticket(order_id: str, session: ReadSessionDep) -> TicketPublic:
 
 
 @router.post("/{order_id}/approve", response_model=TicketPublic)
-def approve_ticket(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+def approve_ticket(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     return TICKETS.forward(session, key, order_id, Ticket.approve, "TicketApproved")
 
 
 @router.post("/{order_id}/reject")
-def reject_ticket(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+def reject_ticket(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     """Compensation of create ticket."""
     return TICKETS.compensate(
         session,
@@ -63,12 +61,12 @@ def reject_ticket(order_id: str, session: SessionDep, key: IdempotencyKey = None
 
 
 @router.post("/{order_id}/cancel/begin", response_model=TicketPublic)
-def begin_cancel(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+def begin_cancel(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     return TICKETS.forward(session, key, order_id, Ticket.begin_cancel, "TicketCancelRequested")
 
 
 @router.post("/{order_id}/cancel/undo")
-def undo_cancel(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+def undo_cancel(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     """Compensation of begin cancel: back to the state before CANCEL_PENDING."""
     return TICKETS.compensate(
         session,
@@ -82,7 +80,7 @@ def undo_cancel(order_id: str, session: SessionDep, key: IdempotencyKey = None) 
 
 
 @router.post("/{order_id}/cancel/confirm", response_model=TicketPublic)
-def confirm_cancel(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+def confirm_cancel(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     return TICKETS.forward(session, key, order_id, Ticket.confirm_cancel, "TicketCancelled")
 
 

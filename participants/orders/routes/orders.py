@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from common.aggregates import Compensatable
-from common.idempotency import IdempotencyKey
+from common.idempotency import CommandKey
 from common.web import ReadSessionDep, SessionDep
 from participants.orders.models import (
     Order,
@@ -21,9 +21,7 @@ ORDERS = Compensatable(Order, "order")
 
 
 @router.post("", status_code=201, response_model=OrderPublic)
-def create_order(
-    command: OrderCreate, session: SessionDep, key: IdempotencyKey = None
-) -> JSONResponse:
+def create_order(command: OrderCreate, session: SessionDep, key: CommandKey) -> JSONResponse:
     def place() -> Order:
         return Order.place(command, session.get(ReplicaRestaurant, command.restaurant_id))
 
@@ -36,12 +34,12 @@ def get_order(order_id: str, session: ReadSessionDep) -> OrderPublic:
 
 
 @router.post("/{order_id}/approve", response_model=OrderPublic)
-def approve_order(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+def approve_order(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     return ORDERS.forward(session, key, order_id, Order.approve, "OrderApproved")
 
 
 @router.post("/{order_id}/reject")
-def reject_order(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+def reject_order(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     """Compensation of create order."""
     return ORDERS.compensate(
         session,
@@ -55,12 +53,12 @@ def reject_order(order_id: str, session: SessionDep, key: IdempotencyKey = None)
 
 
 @router.post("/{order_id}/cancel/begin", response_model=OrderPublic)
-def begin_cancel(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+def begin_cancel(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     return ORDERS.forward(session, key, order_id, Order.begin_cancel, "OrderCancelRequested")
 
 
 @router.post("/{order_id}/cancel/undo")
-def undo_cancel(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+def undo_cancel(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     """Compensation of begin cancel."""
     return ORDERS.compensate(
         session,
@@ -74,7 +72,7 @@ def undo_cancel(order_id: str, session: SessionDep, key: IdempotencyKey = None) 
 
 
 @router.post("/{order_id}/cancel/confirm", response_model=OrderPublic)
-def confirm_cancel(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+def confirm_cancel(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     return ORDERS.forward(session, key, order_id, Order.confirm_cancel, "OrderCancelled")
 
 
