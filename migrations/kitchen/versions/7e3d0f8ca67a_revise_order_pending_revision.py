@@ -1,7 +1,7 @@
 """revise order: pending revision
 
 Revision ID: 7e3d0f8ca67a
-Revises: 3b73774159c1
+Revises: 33d8137dc57c
 Created: 2026-11-28 20:56:20.658046
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7e3d0f8ca67a"
-down_revision: str | Sequence[str] | None = "3b73774159c1"
+down_revision: str | Sequence[str] | None = "33d8137dc57c"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

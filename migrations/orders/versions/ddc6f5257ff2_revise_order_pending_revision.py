@@ -1,7 +1,7 @@
 """revise order: pending revision
 
 Revision ID: ddc6f5257ff2
-Revises: ba5f1497cd9f
+Revises: ece2a164207f
 Created: 2026-11-28 20:56:06.635283
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "ddc6f5257ff2"
-down_revision: str | Sequence[str] | None = "ba5f1497cd9f"
+down_revision: str | Sequence[str] | None = "ece2a164207f"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

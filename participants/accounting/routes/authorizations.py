@@ -96,7 +96,7 @@ def _revise(session: Session, order_id: str, request: AuthorizationRevise) -> An
 
 @router.post("/{order_id}/revise", response_model=AuthorizationPublic)
 def revise_authorization(
-    order_id: str, request: AuthorizationRevise, session: SessionDep, key: IdempotencyKey = None
+    order_id: str, request: AuthorizationRevise, session: SessionDep, key: CommandKey
 ) -> JSONResponse:
     """Step 3 of Revise Order, the pivot: the authorized amount becomes the order's new total."""
     return run_idempotent(session, key, lambda: _revise(session, order_id, request))

@@ -89,7 +89,7 @@ def confirm_cancel(order_id: str, session: SessionDep, key: CommandKey) -> JSONR
 
 @router.post("/{order_id}/revise/begin", response_model=TicketPublic)
 def begin_revise(
-    order_id: str, command: TicketRevise, session: SessionDep, key: IdempotencyKey = None
+    order_id: str, command: TicketRevise, session: SessionDep, key: CommandKey
 ) -> JSONResponse:
     """Step 2 of Revise Order: lock the ticket and hold the new line items."""
 
@@ -100,7 +100,7 @@ def begin_revise(
 
 
 @router.post("/{order_id}/revise/undo")
-def undo_revise(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+def undo_revise(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     """Compensation of begin revise ticket: the ticket keeps its line items."""
     return TICKETS.compensate(
         session,
@@ -114,5 +114,5 @@ def undo_revise(order_id: str, session: SessionDep, key: IdempotencyKey = None) 
 
 
 @router.post("/{order_id}/revise/confirm", response_model=TicketPublic)
-def confirm_revise(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+def confirm_revise(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     return TICKETS.forward(session, key, order_id, Ticket.confirm_revise, "TicketRevised")

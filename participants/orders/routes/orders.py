@@ -81,7 +81,7 @@ def confirm_cancel(order_id: str, session: SessionDep, key: CommandKey) -> JSONR
 
 @router.post("/{order_id}/revise/begin", response_model=OrderPublic)
 def begin_revise(
-    order_id: str, command: OrderRevise, session: SessionDep, key: IdempotencyKey = None
+    order_id: str, command: OrderRevise, session: SessionDep, key: CommandKey
 ) -> JSONResponse:
     """Step 1 of Revise Order: price the new line items and hold them as the pending revision."""
 
@@ -92,7 +92,7 @@ def begin_revise(
 
 
 @router.post("/{order_id}/revise/undo")
-def undo_revise(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+def undo_revise(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     """Compensation of begin revise: the order stays as it was, the pending revision is dropped."""
     return ORDERS.compensate(
         session,
@@ -106,5 +106,5 @@ def undo_revise(order_id: str, session: SessionDep, key: IdempotencyKey = None) 
 
 
 @router.post("/{order_id}/revise/confirm", response_model=OrderPublic)
-def confirm_revise(order_id: str, session: SessionDep, key: IdempotencyKey = None) -> JSONResponse:
+def confirm_revise(order_id: str, session: SessionDep, key: CommandKey) -> JSONResponse:
     return ORDERS.forward(session, key, order_id, Order.confirm_revise, "OrderRevised")
