@@ -23,7 +23,7 @@ from views.order_history.main import create_app as create_view
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 EXAMPLES_PER_OPERATION = 30
 MIN_CASES = 500
-RUN_TIMEOUT_SECONDS = 600  # a bound for a loaded machine; about a minute and a half when quiet
+RUN_TIMEOUT_SECONDS = 600  # runs took 99-274 s on a shared, heavily loaded 2-core machine
 PHASES_PASS = {"examples": "skip", "coverage": "success", "fuzzing": "success",
                "stateful": "success"}  # fmt: skip
 
