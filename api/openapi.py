@@ -64,6 +64,17 @@ QUERY_VALUES: dict[tuple[str, str], dict[str, list[str]]] = {
     ("GET", "/sagas"): {"saga_type": sorted(DEFINITIONS), "status": list(SagaStatus.__members__)},
     ("GET", "/consumers/{consumer_id}/orders"): {"state": ORDER_STATES},
 }
+# Links: the saga a 202 answer started can be read, cancelled and resolved next.
+SAGA_OPERATIONS = {
+    "GetSaga": ("get", "/sagas/{saga_id}"),
+    "CancelSaga": ("post", "/sagas/{saga_id}/cancel"),
+    "ResolveSaga": ("post", "/sagas/{saga_id}/resolve"),
+}
+LINKS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
+    ("POST", "/orders"): SAGA_OPERATIONS,
+    ("POST", "/orders/{order_id}/cancel"): SAGA_OPERATIONS,
+    ("POST", "/orders/{order_id}/revise"): SAGA_OPERATIONS,
+}
 # These answer their own body, not the error body, with any status they declare.
 OWN_BODIES = {("GET", "/readyz"): READINESS}
 
@@ -113,6 +124,7 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             document_operation(method.upper(), path, operation)
+            link_saga(method.upper(), path, operation, schema["paths"])
     drop_unused(components["schemas"], schema)
     return schema
 
@@ -146,6 +158,19 @@ def statuses(method: str, path: str, operation: dict[str, Any]) -> list[int]:
     if operation.get("parameters"):
         found.add(422)
     return sorted(found)
+
+
+def link_saga(method: str, path: str, operation: dict[str, Any], paths: dict[str, Any]) -> None:
+    links = {
+        name: {
+            "operationRef": "#/paths/" + target.replace("/", "~1") + "/" + target_method,
+            "parameters": {"saga_id": "$response.body#/saga_id"},
+        }
+        for name, (target_method, target) in LINKS.get((method, path), {}).items()
+        if target_method in paths.get(target, {})
+    }
+    if links:
+        operation["responses"]["202"]["links"] = links
 
 
 def list_values(operation: dict[str, Any], values: dict[str, list[str]]) -> None:

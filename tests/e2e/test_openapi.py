@@ -110,3 +110,12 @@ def test_query_vocabularies_are_listed(operations: Operations) -> None:
     parameters = {p["name"]: p["schema"] for p in operations[("GET", "/sagas")]["parameters"]}
     assert parameters["saga_type"]["enum"] == ["", *sorted(DEFINITIONS)]
     assert "NEEDS_ATTENTION" in parameters["status"]["enum"]
+
+
+def test_a_started_saga_links_to_its_operations(operations: Operations) -> None:
+    links = operations[("POST", "/orders")]["responses"]["202"]["links"]
+    assert links["GetSaga"] == {
+        "operationRef": "#/paths/~1sagas~1{saga_id}/get",
+        "parameters": {"saga_id": "$response.body#/saga_id"},
+    }
+    assert {"CancelSaga", "ResolveSaga"} <= links.keys()
