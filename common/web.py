@@ -1,5 +1,6 @@
 """The pieces every service app is made of: session dependency, errors, events, faults, health."""
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -9,7 +10,8 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import Engine, Table
 from sqlmodel import Session
 
-from common.db import make_engine, read_only, table_of
+from common.commits import listen_for_commits, signal_of
+from common.db import is_sqlite, make_engine, read_only, table_of
 from common.errors import install_error_handlers
 from common.faults import install_faults
 from common.idempotency import IdempotencyRecord
@@ -62,11 +64,12 @@ def service_app(
     @asynccontextmanager
     async def run(app: FastAPI) -> AsyncIterator[None]:
         upgrade(migrations or title, settings.database_url)
-        if lifespan is None:
-            yield
-        else:
-            async with lifespan(app):
+        async with announcing_commits(engine, settings.database_url):
+            if lifespan is None:
                 yield
+            else:
+                async with lifespan(app):
+                    yield
         engine.dispose()
 
     app = FastAPI(title=title, lifespan=run)
@@ -77,9 +80,27 @@ def service_app(
         app.state.faults = install_faults(app)
     for router in routers:
         app.include_router(router)
-    app.include_router(events_router(ReadSessionDep))
+    app.include_router(events_router())
     app.include_router(health_router())
     return app
+
+
+@asynccontextmanager
+async def announcing_commits(engine: Engine, database_url: str) -> AsyncIterator[None]:
+    """While the app runs, its event feed's long polls wake on commits of this process (and on
+    PostgreSQL, of every process on the database)."""
+    signal = signal_of(engine)
+    signal.attach(asyncio.get_running_loop())
+    listener = None
+    if not is_sqlite(database_url):
+        listener = asyncio.create_task(listen_for_commits(database_url, signal))
+    try:
+        yield
+    finally:
+        signal.attach(None)
+        if listener is not None:
+            listener.cancel()
+            await asyncio.gather(listener, return_exceptions=True)
 
 
 def health_router() -> APIRouter:

@@ -71,7 +71,6 @@ def view_settings(databases: DatabaseFactory, participants: Participants) -> Set
         orders_url=str(participants.orders.base_url),
         kitchen_url=str(participants.kitchen.base_url),
         accounting_url=str(participants.accounting.base_url),
-        poll_interval=0.05,
     )
 
 
