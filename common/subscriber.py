@@ -103,7 +103,9 @@ class FeedSubscriber:
         failures = 0
         while True:
             try:
-                await self.poll_once(self.wait_seconds)
+                # Wait at the feed only once caught up: at start and while catching up, the
+                # answer tells at once whether there is more.
+                await self.poll_once(self.wait_seconds if self._caught_up else 0)
                 failures = 0
             except Exception as error:  # a failed batch is retried from the stored cursor
                 self._cursor = None
@@ -126,8 +128,11 @@ class FeedSubscriber:
             self._caught_up, self._lag, self._last_seq = True, 0.0, after
             return 0
         self._last_seq = self._cursor = await asyncio.to_thread(self._apply, events)
+        # Caught up: the subscriber holds everything the feed had when it answered. Behind: it
+        # is as far behind as the newest event it applied is old.
         self._caught_up = len(events) < self.batch_size
-        self._lag = max(0.0, (utcnow() - _created_at(events[-1])).total_seconds())
+        age = (utcnow() - _created_at(events[-1])).total_seconds()
+        self._lag = 0.0 if self._caught_up else max(0.0, age)
         return len(events)
 
     def cursor(self) -> int:
@@ -140,6 +145,16 @@ class FeedSubscriber:
             return row.last_seq if row else 0
 
     def _apply(self, events: list[Event]) -> int:
+        """Apply a batch in one transaction. Only when an event's data fails is the batch applied
+        again with a savepoint per event, so that the event can be set aside."""
+        try:
+            return self._apply_batch(events, guarded=False)
+        except Exception as error:
+            if not is_data_error(error):
+                raise
+            return self._apply_batch(events, guarded=True)
+
+    def _apply_batch(self, events: list[Event], *, guarded: bool) -> int:
         with Session(self.engine) as session:
             query = select(SubscriptionCursor).where(SubscriptionCursor.source == self.source)
             cursor = session.exec(query.with_for_update()).first()
@@ -148,7 +163,10 @@ class FeedSubscriber:
             for event in events:
                 if event["seq"] <= cursor.last_seq:
                     continue  # another instance applied it already
-                set_aside_now += not self._apply_one(session, event)
+                if guarded:
+                    set_aside_now += not self._apply_one(session, event)
+                else:
+                    self.handle(session, event)
                 cursor.last_seq = event["seq"]
             cursor.updated_at = utcnow()
             session.add(cursor)
