@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
-from sqlalchemy import JSON, BigInteger, Column, Engine, Integer, text
+from sqlalchemy import JSON, BigInteger, Column, Engine, Integer, insert, text
 from sqlmodel import Field, Session, SQLModel, col, select
 from starlette.concurrency import run_in_threadpool
 
@@ -68,14 +68,15 @@ def record_event(
     if bind.dialect.name == "postgresql":
         session.execute(_LOCK_AND_NOTIFY, {"id": AdvisoryLock.OUTBOX})
     notify_on_commit(session)
-    session.add(
-        OutboxEvent(
-            event_type=event_type,
-            aggregate_type=aggregate_type,
-            aggregate_id=aggregate_id,
-            payload=payload,
-        )
-    )
+    # One INSERT statement: the row is never read back, so it needs no ORM object to track.
+    row = {
+        "event_type": event_type,
+        "aggregate_type": aggregate_type,
+        "aggregate_id": aggregate_id,
+        "payload": payload,
+        "created_at": utcnow(),
+    }
+    session.execute(insert(OutboxEvent).values(row))
 
 
 def read_events(session: Session, after: int, limit: int) -> list[OutboxEvent]:

@@ -2,13 +2,14 @@
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import Engine, Table
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from common.commits import listen_for_commits, signal_of
 from common.db import is_sqlite, make_engine, read_only, table_of
@@ -22,14 +23,33 @@ from common.settings import ServiceSettings
 COMMON_TABLES: list[Table] = [table_of(OutboxEvent), table_of(IdempotencyRecord)]
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
-        yield session
+# The session dependencies are async: opening a Session does no I/O, so FastAPI need not hop to
+# a worker thread to enter them and again to leave them; only the (sync) endpoint runs there.
 
 
-def get_read_session(request: Request) -> Iterator[Session]:
-    with Session(read_only(request.app.state.engine), expire_on_commit=False) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        await close(session)
+
+
+async def get_read_session(request: Request) -> AsyncIterator[Session]:
+    session = Session(request.app.state.read_engine, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        await close(session)
+
+
+async def close(session: Session) -> None:
+    """Closing a session that is still in a transaction rolls it back: database I/O, which must
+    not run on the event loop. A committed session has nothing left to end."""
+    if session.in_transaction():
+        await run_in_threadpool(session.close)
+    else:
+        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -74,6 +94,7 @@ def service_app(
 
     app = FastAPI(title=title, lifespan=run)
     app.state.engine = engine
+    app.state.read_engine = read_only(engine)  # made once: every read request uses it
     app.state.settings = settings
     install_error_handlers(app)
     if settings.faults_enabled:
