@@ -24,13 +24,13 @@ from sqlalchemy import Connection, MetaData, Table, TypeDecorator, inspect, text
 
 import migrations
 from common.db import is_sqlite, make_engine
+from common.locks import AdvisoryLock
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 SERVICES = ("consumers", "orders", "kitchen", "accounting", "order_history")
 VERSION_TABLE = "alembic_version"
-MIGRATION_LOCK_ID = 7_302_612  # one advisory lock per database, distinct from the outbox's
 # Alembic keeps the running environment in a module global: one migration at a time per process
 # (tests start several services in one process).
 _one_at_a_time = threading.Lock()
@@ -121,7 +121,9 @@ def lock_migrations(connection: Connection) -> None:
     """Two replicas starting together: the second waits, then finds the schema current.
     (SQLite needs nothing: its write transactions begin immediately and queue.)"""
     if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:id)"), {"id": AdvisoryLock.MIGRATION}
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -4,20 +4,30 @@ The feed is read by sequence number. Readers must never see sequence N+1 before 
 otherwise a cursor would skip N for ever. SQLite has one writer at a time, so sequence order is
 commit order. On PostgreSQL each writer takes a transaction-scoped advisory lock before it
 allocates its sequence number, which makes commit order equal sequence order there too.
+
+`GET /events?wait_seconds=<w>` long-polls: with nothing after the cursor it waits until an event
+commits (common.commits wakes it) or `w` seconds pass. On PostgreSQL any number of processes may
+serve one database (commits are announced with NOTIFY); on SQLite, one process per database.
 """
 
+import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
-from sqlalchemy import JSON, BigInteger, Column, Integer, text
+from sqlalchemy import JSON, BigInteger, Column, Engine, Integer, insert, text
 from sqlmodel import Field, Session, SQLModel, col, select
+from starlette.concurrency import run_in_threadpool
 
-from common.db import UtcDateTime
+from common.commits import CHANNEL, CommitSignal, notify_on_commit, signal_of
+from common.db import UtcDateTime, read_only
 from common.idempotency import utcnow
+from common.locks import AdvisoryLock
 
-OUTBOX_LOCK_ID = 7_302_611  # any constant; one advisory lock per database
+MAX_WAIT_SECONDS = 60
+# One statement: the sequence lock, and the NOTIFY that PostgreSQL delivers when we commit.
+_LOCK_AND_NOTIFY = text(f"SELECT pg_advisory_xact_lock(:id), pg_notify('{CHANNEL}', '')")
 
 
 class OutboxEvent(SQLModel, table=True):
@@ -53,18 +63,20 @@ class EventPage(BaseModel):
 def record_event(
     session: Session, event_type: str, aggregate_type: str, aggregate_id: str, payload: Any
 ) -> None:
-    """Add a domain event to the current transaction."""
+    """Add a domain event to the current transaction; waiting feed readers wake when it commits."""
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": OUTBOX_LOCK_ID})
-    session.add(
-        OutboxEvent(
-            event_type=event_type,
-            aggregate_type=aggregate_type,
-            aggregate_id=aggregate_id,
-            payload=payload,
-        )
-    )
+        session.execute(_LOCK_AND_NOTIFY, {"id": AdvisoryLock.OUTBOX})
+    notify_on_commit(session)
+    # One INSERT statement: the row is never read back, so it needs no ORM object to track.
+    row = {
+        "event_type": event_type,
+        "aggregate_type": aggregate_type,
+        "aggregate_id": aggregate_id,
+        "payload": payload,
+        "created_at": utcnow(),
+    }
+    session.execute(insert(OutboxEvent).values(row))
 
 
 def read_events(session: Session, after: int, limit: int) -> list[OutboxEvent]:
@@ -73,18 +85,70 @@ def read_events(session: Session, after: int, limit: int) -> list[OutboxEvent]:
     return list(session.exec(query))
 
 
-def events_router(session_dep: Any) -> APIRouter:
-    """`GET /events?after=<seq>&limit=<n>`: the service's domain events in commit order."""
+def read_page(engine: Engine, after: int, limit: int) -> EventPage:
+    with Session(read_only(engine)) as session:
+        rows = read_events(session, after, limit)
+        events = [EventOut.model_validate(row, from_attributes=True) for row in rows]
+    return EventPage(events=events, last_seq=events[-1].seq if events else after)
+
+
+async def wait_for_page(
+    engine: Engine, after: int, limit: int, wait_seconds: float, gone: "asyncio.Future[Any]"
+) -> EventPage:
+    """The events after `after`; if none, the first ones committed within `wait_seconds`."""
+    signal = signal_of(engine)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_seconds
+    while True:
+        seen = signal.count  # before reading: a commit during the read is not missed
+        page = await run_in_threadpool(read_page, engine, after, limit)
+        remaining = deadline - loop.time()
+        if page.events or remaining <= 0:
+            return page
+        if not await _commit_within(signal, seen, remaining, gone):
+            return page
+
+
+async def _commit_within(
+    signal: CommitSignal, seen: int, timeout: float, gone: "asyncio.Future[Any]"
+) -> bool:
+    """Whether an event committed since `seen` within `timeout`, the client still waiting."""
+    if signal.count != seen:
+        return True
+    commit = asyncio.ensure_future(signal.next_commit())
+    try:
+        done, _ = await asyncio.wait({commit, gone}, timeout=timeout, return_when="FIRST_COMPLETED")
+    finally:
+        commit.cancel()
+    return commit in done
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns when the client goes away (a GET's body is empty, so nothing else arrives)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+def events_router() -> APIRouter:
+    """`GET /events?after=<seq>&limit=<n>&wait_seconds=<w>`: the domain events in commit order."""
     router = APIRouter(tags=["events"])
 
     @router.get("/events", response_model=EventPage)
-    def list_events(
-        session: session_dep,
+    async def list_events(
+        request: Request,
         after: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> EventPage:
-        rows = read_events(session, after, limit)
-        events = [EventOut.model_validate(row, from_attributes=True) for row in rows]
-        return EventPage(events=events, last_seq=events[-1].seq if events else after)
+        wait_seconds: Annotated[float, Query(ge=0, le=MAX_WAIT_SECONDS)] = 0,
+    ) -> Response:
+        engine: Engine = request.app.state.engine
+        if not wait_seconds:
+            page = await run_in_threadpool(read_page, engine, after, limit)
+            return Response(page.model_dump_json(), media_type="application/json")
+        gone = asyncio.ensure_future(_disconnected(request))
+        try:
+            page = await wait_for_page(engine, after, limit, wait_seconds, gone)
+        finally:
+            gone.cancel()
+        return Response(page.model_dump_json(), media_type="application/json")
 
     return router

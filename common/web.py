@@ -1,15 +1,18 @@
 """The pieces every service app is made of: session dependency, errors, events, faults, health."""
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import Engine, Table
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
-from common.db import make_engine, read_only, table_of
+from common.commits import listen_for_commits, signal_of
+from common.db import is_sqlite, make_engine, read_only, table_of
 from common.errors import install_error_handlers
 from common.faults import install_faults
 from common.idempotency import IdempotencyRecord
@@ -20,14 +23,33 @@ from common.settings import ServiceSettings
 COMMON_TABLES: list[Table] = [table_of(OutboxEvent), table_of(IdempotencyRecord)]
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
-        yield session
+# The session dependencies are async: opening a Session does no I/O, so FastAPI need not hop to
+# a worker thread to enter them and again to leave them; only the (sync) endpoint runs there.
 
 
-def get_read_session(request: Request) -> Iterator[Session]:
-    with Session(read_only(request.app.state.engine), expire_on_commit=False) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        await close(session)
+
+
+async def get_read_session(request: Request) -> AsyncIterator[Session]:
+    session = Session(request.app.state.read_engine, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        await close(session)
+
+
+async def close(session: Session) -> None:
+    """Closing a session that is still in a transaction rolls it back: database I/O, which must
+    not run on the event loop. A committed session has nothing left to end."""
+    if session.in_transaction():
+        await run_in_threadpool(session.close)
+    else:
+        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -62,24 +84,44 @@ def service_app(
     @asynccontextmanager
     async def run(app: FastAPI) -> AsyncIterator[None]:
         upgrade(migrations or title, settings.database_url)
-        if lifespan is None:
-            yield
-        else:
-            async with lifespan(app):
+        async with announcing_commits(engine, settings.database_url):
+            if lifespan is None:
                 yield
+            else:
+                async with lifespan(app):
+                    yield
         engine.dispose()
 
     app = FastAPI(title=title, lifespan=run)
     app.state.engine = engine
+    app.state.read_engine = read_only(engine)  # made once: every read request uses it
     app.state.settings = settings
     install_error_handlers(app)
     if settings.faults_enabled:
         app.state.faults = install_faults(app)
     for router in routers:
         app.include_router(router)
-    app.include_router(events_router(ReadSessionDep))
+    app.include_router(events_router())
     app.include_router(health_router())
     return app
+
+
+@asynccontextmanager
+async def announcing_commits(engine: Engine, database_url: str) -> AsyncIterator[None]:
+    """While the app runs, its event feed's long polls wake on commits of this process (and on
+    PostgreSQL, of every process on the database)."""
+    signal = signal_of(engine)
+    signal.attach(asyncio.get_running_loop())
+    listener = None
+    if not is_sqlite(database_url):
+        listener = asyncio.create_task(listen_for_commits(database_url, signal))
+    try:
+        yield
+    finally:
+        signal.attach(None)
+        if listener is not None:
+            listener.cancel()
+            await asyncio.gather(listener, return_exceptions=True)
 
 
 def health_router() -> APIRouter:

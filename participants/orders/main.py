@@ -7,14 +7,20 @@ import httpx
 from fastapi import FastAPI
 
 from common.db import table_of
-from common.subscriber import FeedSubscriber, SubscriptionCursor
+from common.dead_letters import DeadLetter
+from common.subscriber import Backoff, FeedSubscriber, SubscriptionCursor
 from common.web import service_app
 from participants.orders.config import Settings
 from participants.orders.models import Order, ReplicaRestaurant
 from participants.orders.replica import apply_kitchen_event
 from participants.orders.routes import orders, restaurants
 
-TABLES = [table_of(Order), table_of(ReplicaRestaurant), table_of(SubscriptionCursor)]
+TABLES = [
+    table_of(Order),
+    table_of(ReplicaRestaurant),
+    table_of(SubscriptionCursor),
+    table_of(DeadLetter),
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -29,7 +35,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 app.state.engine,
                 apply_kitchen_event,
                 http,
-                poll_interval=settings.replica_poll_interval,
+                wait_seconds=settings.replica_wait_seconds,
+                backoff=Backoff(cap=settings.replica_retry_max_seconds),
             )
             app.state.replica = subscriber
             subscriber.start()

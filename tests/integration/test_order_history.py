@@ -15,9 +15,14 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlmodel import Session, col, select
 
+from common.commits import signal_of
 from common.db import create_tables, make_engine
+from common.dead_letters import DeadLetter
+from common.outbox import record_event
+from common.web import engine_of
 from tests.conftest import DATABASE_KINDS, DatabaseFactory, database_urls
 from tests.support.eventually import eventually
 from tests.support.participants import answer, participant_app
@@ -38,6 +43,7 @@ class Participants:
     orders: httpx.Client
     kitchen: httpx.Client
     accounting: httpx.Client
+    orders_app: FastAPI
 
 
 @pytest.fixture(scope="module", params=DATABASE_KINDS)
@@ -60,7 +66,8 @@ def participants(databases: DatabaseFactory) -> Iterator[Participants]:
 
         kitchen = start("kitchen")
         orders, accounting = start("orders", kitchen_url=kitchen.url), start("accounting")
-        yield Participants(*(stack.enter_context(client(s)) for s in (orders, kitchen, accounting)))
+        clients = [stack.enter_context(client(s)) for s in (orders, kitchen, accounting)]
+        yield Participants(clients[0], clients[1], clients[2], orders.app)
 
 
 @pytest.fixture
@@ -71,7 +78,6 @@ def view_settings(databases: DatabaseFactory, participants: Participants) -> Set
         orders_url=str(participants.orders.base_url),
         kitchen_url=str(participants.kitchen.base_url),
         accounting_url=str(participants.accounting.base_url),
-        poll_interval=0.05,
     )
 
 
@@ -409,6 +415,42 @@ def test_lag_is_under_a_second_at_idle(participants: Participants, view_settings
         assert source["last_seq"] > 0 and source["lag_seconds"] < 1
 
 
+def test_the_waiting_view_applies_an_order_committed_after_it_began_waiting(
+    participants: Participants, view_settings: Settings
+) -> None:
+    p = participants
+    restaurant_id, consumer_id = open_restaurant(p), open_account(p)
+    with running_view(view_settings) as view:
+        eventually(lambda: _view_waits_on(p.orders_app, view))
+        order_id = create_order(p, consumer_id, restaurant_id)
+        eventually(current(view, p, [order_id]))
+
+
+def test_an_event_the_view_cannot_apply_is_set_aside_and_later_events_apply(
+    participants: Participants, view_settings: Settings
+) -> None:
+    p = participants
+    restaurant_id, consumer_id = open_restaurant(p), open_account(p)
+    spoiled = create_order(p, consumer_id, restaurant_id)
+    order = answer(p.orders.get(f"/orders/{spoiled}"), 200)
+    broken = {key: value for key, value in order.items() if key != "created_at"} | {"state": "X"}
+    with Session(engine_of(p.orders_app)) as session:  # a late order event missing a field
+        record_event(session, "OrderApproved", "order", spoiled, broken)
+        session.commit()
+    later = create_order(p, consumer_id, restaurant_id)
+    with running_view(view_settings) as view:
+        eventually(current(view, p, [spoiled, later]))  # nothing of the bad event remains
+        ready = eventually(lambda: _idle(answer(view.get("/readyz"), 200)))
+    with Session(make_engine(view_settings.database_url)) as session:
+        set_aside = list(session.exec(select(DeadLetter)))
+    assert [(letter.source, letter.event["payload"]["state"]) for letter in set_aside] == [
+        ("orders", "X")
+    ]
+    assert "created_at" in set_aside[0].error
+    assert ready["sources"]["orders"]["dead_letters"] == 1 and ready["dead_letters"] == 1
+    assert ready["sources"]["orders"]["last_seq"] > set_aside[0].seq
+
+
 def test_an_unreachable_feed_makes_the_view_lagging(
     participants: Participants, view_settings: Settings
 ) -> None:
@@ -465,6 +507,12 @@ def _row(order_id: str, consumer_id: str, created_at: datetime) -> OrderHistory:
         updated_at=created_at,
         order_seq=1,
     )
+
+
+def _view_waits_on(participant: FastAPI, view: httpx.Client) -> None:
+    """The view caught up and its long poll waits at the participant's feed."""
+    assert answer(view.get("/readyz"), 200)["status"] == "ok"
+    assert signal_of(engine_of(participant)).waiters >= 1
 
 
 def _idle(readiness: dict[str, Any]) -> dict[str, Any]:

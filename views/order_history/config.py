@@ -11,7 +11,8 @@ class Settings(ServiceSettings):
     orders_url: str = "http://127.0.0.1:8102"
     kitchen_url: str = "http://127.0.0.1:8103"
     accounting_url: str = "http://127.0.0.1:8104"
-    poll_interval: float = 0.1
+    feed_wait_seconds: float = 20.0  # long poll: a feed answers at once when an event commits
+    feed_retry_max_seconds: float = 5.0  # cap of the backoff while a feed cannot be read
     max_lag_seconds: float = 5.0  # /readyz answers "lagging" beyond this
 
     def feed_urls(self) -> dict[str, str]:

@@ -3,7 +3,7 @@
 import httpx
 from sqlalchemy import Engine
 
-from common.subscriber import FeedSubscriber, Handler
+from common.subscriber import Backoff, FeedSubscriber, Handler
 from views.order_history.config import Settings
 from views.order_history.projector import (
     handle_accounting_event,
@@ -28,7 +28,8 @@ def subscribers(
             engine,
             HANDLERS[source],
             http,
-            poll_interval=settings.poll_interval,
+            wait_seconds=settings.feed_wait_seconds,
+            backoff=Backoff(cap=settings.feed_retry_max_seconds),
             batch_size=batch_size,
         )
         for source, url in settings.feed_urls().items()

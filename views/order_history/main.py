@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
-from common.db import make_engine
+from common.db import make_engine, read_only
 from common.errors import install_error_handlers
 from common.migrations import upgrade
 from common.web import health_router
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="order history", lifespan=follow_feeds)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    app.state.read_engine = read_only(app.state.engine)
     install_error_handlers(app)
     for router in (consumers.router, orders.router, readiness.router, health_router()):
         app.include_router(router)

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Table
 from sqlmodel import Field, SQLModel
 
+from common.dead_letters import DeadLetter
 from common.subscriber import SubscriptionCursor
 
 
@@ -72,7 +73,12 @@ def table_of(model: type[SQLModel]) -> Table:
     return SQLModel.metadata.tables[str(model.__tablename__)]
 
 
-TABLES = [table_of(OrderHistory), table_of(KnownRestaurant), table_of(SubscriptionCursor)]
+TABLES = [
+    table_of(OrderHistory),
+    table_of(KnownRestaurant),
+    table_of(SubscriptionCursor),
+    table_of(DeadLetter),
+]
 
 
 class LineItem(BaseModel):

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import text, update
 from sqlmodel import Session, col
 
+from common.locks import AdvisoryLock
 from common.subscriber import Event
 from views.order_history.models import KnownRestaurant, OrderHistory, as_utc
 
@@ -45,8 +46,6 @@ AUTHORIZATION_EVENTS = frozenset(
     {"CardAuthorized", "CardDeclined", "AuthorizationReversed", "AuthorizationRevised"}
 )
 RESTAURANT_EVENTS = frozenset({"RestaurantCreated", "RestaurantUpdated"})
-
-VIEW_WRITE_LOCK = 7_302_612  # any constant; one advisory lock per view database
 
 
 def handle_orders_event(session: Session, event: Event) -> None:
@@ -130,7 +129,7 @@ def _serialize_writers(session: Session) -> None:
     and concurrent batches cannot deadlock on rows taken in different orders."""
     if session.get_bind().dialect.name == "postgresql":
         lock = text("SELECT pg_advisory_xact_lock(:id)")
-        session.connection().execute(lock, {"id": VIEW_WRITE_LOCK})
+        session.connection().execute(lock, {"id": AdvisoryLock.VIEW_WRITE})
 
 
 def _name_restaurant(session: Session, row: OrderHistory) -> None:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from common.web import SessionDep
+from common.web import ReadSessionDep
 from views.order_history.models import OrderPage, OrderState, to_view
 from views.order_history.pagination import (
     DEFAULT_PAGE_SIZE,
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/consumers", tags=["order history"])
 @router.get("/{consumer_id}/orders", response_model=OrderPage)
 def list_orders(
     consumer_id: str,
-    session: SessionDep,
+    session: ReadSessionDep,
     state: OrderState | None = None,
     page_size: Annotated[int, Query(ge=1)] = DEFAULT_PAGE_SIZE,
     page_token: str | None = None,

@@ -12,7 +12,9 @@ router = APIRouter(tags=["health"])
 
 @router.get("/readyz")
 def readyz(request: Request) -> JSONResponse:
-    """200 "ok" when every source is caught up within the allowed lag, 503 "lagging" otherwise."""
+    """200 "ok" when every source is caught up within the allowed lag, 503 "lagging" otherwise.
+    Events set aside as dead letters are counted (an operator looks at them) but do not make the
+    view unready: it has moved past them and is current."""
     subscribers: dict[str, FeedSubscriber] = request.app.state.subscribers
     statuses = [subscriber.status() for subscriber in subscribers.values()]
     max_lag: float = request.app.state.settings.max_lag_seconds
@@ -21,6 +23,7 @@ def readyz(request: Request) -> JSONResponse:
         "status": "ok" if ready else "lagging",
         "sources": {status.source: _describe(status) for status in statuses},
         "lag_seconds": max((status.lag_seconds for status in statuses), default=0.0),
+        "dead_letters": sum(status.dead_letters for status in statuses),
     }
     return JSONResponse(body, status_code=200 if ready else 503)
 
@@ -35,4 +38,5 @@ def _describe(status: SubscriberStatus) -> dict[str, Any]:
         "lag_seconds": status.lag_seconds,
         "caught_up": status.caught_up,
         "last_error": status.last_error,
+        "dead_letters": status.dead_letters,
     }
