@@ -41,13 +41,15 @@ async def saga_ends(api: httpx.AsyncClient, saga_id: str, timeout: float = 30) -
     return await eventually_async(closed, timeout=timeout)
 
 
-async def saga_reaches(api: httpx.AsyncClient, saga_id: str, status: str) -> Json:
+async def saga_reaches(
+    api: httpx.AsyncClient, saga_id: str, status: str, timeout: float = 30
+) -> Json:
     async def reached() -> Json:
         saga = await saga_of(api, saga_id)
         assert saga["status"] == status, saga["status"]
         return saga
 
-    return await eventually_async(reached, timeout=30)
+    return await eventually_async(reached, timeout=timeout)
 
 
 async def step_runs(api: httpx.AsyncClient, saga_id: str, step: str) -> Json:
