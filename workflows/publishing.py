@@ -12,6 +12,7 @@ The search attribute `SagaStatus` follows the saga status and is upserted only w
 """
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -59,7 +60,7 @@ def memo_of(state: SagaState) -> Json:
 
 
 def state_from_memo(
-    saga_id: str, definition: SagaDefinition, started_at: datetime, memo: Json
+    saga_id: str, definition: SagaDefinition, started_at: datetime, memo: Mapping[str, Any]
 ) -> SagaState:
     """The saga's state as last published; before the first publication, every step PENDING."""
     saga = memo.get(SAGA_KEY) or {}
@@ -129,7 +130,7 @@ def _action_of(value: Json) -> OperatorAction:
     )  # fmt: skip
 
 
-def _step(name: str, kind: str, compensation: str | None, memo: Json) -> StepState:
+def _step(name: str, kind: str, compensation: str | None, memo: Mapping[str, Any]) -> StepState:
     published = memo.get(STEP_PREFIX + name)
     step = StepState(name, kind, compensation=compensation)
     if published:
