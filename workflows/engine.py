@@ -74,6 +74,7 @@ class SagaRun:
     # -- the saga -----------------------------------------------------------------------------
 
     async def execute(self) -> SagaState:
+        self.publishing = asyncio.create_task(self.publisher.publish_changes())
         self._publish_start()
         forward = asyncio.create_task(self._forward())
         stop = await self._await_forward(forward)
@@ -306,7 +307,7 @@ class SagaRun:
         self.state.error = error
         self.state.closed_at = workflow.now()
         self._set_saga(status)
-        self.publisher.flush()  # the workflow completes in this activation
+        self.publisher.flush()  # now: the workflow completes in this activation
         return self.state
 
 

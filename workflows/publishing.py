@@ -11,7 +11,6 @@ Memo layout (each key a small JSON object, so an upsert carries only what change
 The search attribute `SagaStatus` follows the saga status and is upserted only when it changes.
 """
 
-import asyncio
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
@@ -81,26 +80,37 @@ def state_from_memo(
 
 
 class Publisher:
-    """Collects the changes of one workflow activation and publishes them once at its end:
-    one memo upsert with only the changed keys; the search attribute when the status changed."""
+    """Collects the changes of one workflow activation and publishes them once: one memo upsert
+    with only the changed keys, and the search attribute when the status changed.
+
+    `changed()` only marks the state dirty; `publish_changes()` (a task of its own) flushes
+    once the activation's ready work has run (Temporal checks wait conditions only when nothing
+    else is ready). A saga that closes flushes at once: its workflow completes in that
+    activation."""
 
     def __init__(self, state: SagaState) -> None:
         self.state = state
         self.published: Json = {}
         self.published_status: str | None = None
-        self.scheduled = False
+        self.dirty = False
 
     def assume_published(self, status: SagaStatus) -> None:
         """The starter set the search attributes already."""
         self.published_status = status.value
 
     def changed(self) -> None:
-        if not self.scheduled:
-            self.scheduled = True
-            asyncio.get_running_loop().call_soon(self.flush)
+        self.dirty = True
+
+    async def publish_changes(self) -> None:
+        while True:
+            await workflow.wait_condition(lambda: self.dirty)
+            # One more round of condition checks: the saga's tasks woken together with this one
+            # (a step's result, an operator's decision) make their changes first.
+            await workflow.wait_condition(lambda: True)
+            self.flush()
 
     def flush(self) -> None:
-        self.scheduled = False
+        self.dirty = False
         updates = {k: v for k, v in memo_of(self.state).items() if self.published.get(k) != v}
         if updates:
             workflow.upsert_memo(updates)

@@ -25,10 +25,16 @@ def temporal_errors() -> Iterator[None]:
         yield
     except RPCError as error:
         if error.status in OUTAGES:
-            raise TemporalUnavailable(
-                "temporal_unavailable", f"Temporal cannot be reached: {error.message}"
-            ) from error
+            raise _unavailable(error.message) from error
         raise
+    except RuntimeError as error:  # a lazy client's first call finds no server
+        if str(error).startswith("Failed client connect"):
+            raise _unavailable(str(error)) from error
+        raise
+
+
+def _unavailable(detail: str) -> TemporalUnavailable:
+    return TemporalUnavailable("temporal_unavailable", f"Temporal cannot be reached: {detail}")
 
 
 async def describe(handle: WorkflowHandle[Any, Any]) -> WorkflowExecutionDescription:
