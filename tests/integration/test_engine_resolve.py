@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 
 from tests.support.doubles import Doubles, Engine, engine_with, fast, reject
 from tests.support.eventually import eventually_async
+from worker import WorkerSettings, build_worker
 from workflows.base import RESOLVE_UPDATE, STATUS_QUERY
 from workflows.cancel_order import CANCEL_ORDER
 from workflows.create_order import CREATE_ORDER
@@ -30,27 +31,41 @@ async def engine(temporal_client: Client, doubles: Doubles) -> AsyncIterator[Eng
 
 
 async def test_of_simultaneous_resolutions_exactly_one_is_accepted(
-    engine: Engine, doubles: Doubles
+    temporal_client: Client, doubles: Doubles
 ) -> None:
+    """The resolutions reach the workflow in one workflow task: every validator runs before
+    the first handler."""
     doubles.behaviours["orders.approve_order"] = reject("order_locked")
-    handle = await engine.start(CREATE_ORDER)
+    async with engine_with(temporal_client, doubles) as engine:
+        handle = await engine.start(CREATE_ORDER)
 
-    async def needs_attention() -> None:
-        state = await handle.query(STATUS_QUERY, result_type=SagaState)
-        assert state.status is SagaStatus.NEEDS_ATTENTION, state.status
+        async def needs_attention() -> None:
+            state: SagaState = await handle.query(STATUS_QUERY, result_type=SagaState)
+            assert state.status is SagaStatus.NEEDS_ATTENTION, state.status
 
-    await eventually_async(needs_attention)
-    resolutions = [Resolution("skip", f"decision {n}", actor=f"op{n}") for n in range(6)]
-    answers = await asyncio.gather(
-        *(handle.execute_update(RESOLVE_UPDATE, r, result_type=SagaState) for r in resolutions),
-        return_exceptions=True,
-    )
+        await eventually_async(needs_attention)
+    # No worker: the updates wait in the server and reach the next worker in one task.
+    resolutions = [Resolution("skip", f"decision {n}", actor=f"op{n}") for n in range(4)]
+    sent = [
+        asyncio.create_task(handle.execute_update(RESOLVE_UPDATE, r, result_type=SagaState))
+        for r in resolutions
+    ]
+
+    async def waiting_for_a_worker() -> None:
+        description = await handle.describe()
+        assert description.raw_description.HasField("pending_workflow_task")
+
+    await eventually_async(waiting_for_a_worker)
+    settings = WorkerSettings(graceful_shutdown_seconds=0)
+    async with build_worker(temporal_client, engine.task_queue, doubles.activities(), settings):
+        answers = await asyncio.gather(*sent, return_exceptions=True)
+        saga = await handle.result()
+    assert len([a for a in answers if isinstance(a, SagaState)]) == 1, answers
     refused = [a for a in answers if isinstance(a, WorkflowUpdateFailedError)]
     assert len(refused) == len(resolutions) - 1, answers
     for failure in refused:
         assert isinstance(failure.cause, ApplicationError)
         assert failure.cause.type == "saga_not_needing_attention"
-    saga = await handle.result()
     assert saga.status is SagaStatus.COMPLETED
     assert len(saga.operator_actions) == 1
 
