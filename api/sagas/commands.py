@@ -1,11 +1,15 @@
 """Commands on a running saga: cancel (before its pivot) and an operator's resolution."""
 
-import asyncio
 from datetime import timedelta
 
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.converter import value_to_type
 from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
 
 from api.sagas.status import saga_state
 from api.sagas.temporal import RPC_TIMEOUT, TemporalUnavailable, temporal_errors
@@ -49,16 +53,21 @@ async def resolve_saga(
     if state.status in CLOSED_STATUSES:
         raise Conflict("saga_closed", f"saga {saga_id} is {state.status}")
     handle = client.get_workflow_handle(saga_id)
-    update = handle.execute_update(RESOLVE_UPDATE, resolution, result_type=SagaState)
     try:
         with temporal_errors():
-            result = await asyncio.wait_for(update, timeout.total_seconds())
-    except TimeoutError as error:
+            result = await handle.execute_update(
+                RESOLVE_UPDATE, resolution, result_type=SagaState, rpc_timeout=timeout
+            )
+    except WorkflowUpdateRPCTimeoutOrCancelledError as error:
         raise TemporalUnavailable(
             "resolve_timeout",
             f"no worker applied the resolution within {timeout.total_seconds():g}s; it may "
             "still be applied when a worker runs the saga: read the saga's operator_actions",
         ) from error
+    except RPCError as error:  # another resolution closed the saga before this one arrived
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+        raise Conflict("saga_closed", f"saga {saga_id} closed: {error.message}") from error
     except WorkflowUpdateFailedError as error:
         cause = error.cause
         code = (
