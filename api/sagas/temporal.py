@@ -11,7 +11,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from common.errors import DomainError, NotFound
 
 RPC_TIMEOUT = timedelta(seconds=5)
-OUTAGES = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED}
+OUTAGES = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
 
 
 class TemporalUnavailable(DomainError):
