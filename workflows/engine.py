@@ -10,19 +10,19 @@ answers (docs/sagas.md).
 
 import asyncio
 import builtins
-from collections.abc import Awaitable
 from dataclasses import asdict
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from workflows.calls import call_step, retry_policy, round_timeout
     from workflows.definition import SagaDefinition, Step, StepKind
     from workflows.errors import SagaRejected, attempts_of, error_info, is_business_rejection
+    from workflows.operator import check_resolution
     from workflows.publishing import SAGA_STATUS as SAGA_STATUS
     from workflows.publishing import SAGA_TYPE as SAGA_TYPE
     from workflows.publishing import Publisher
@@ -38,10 +38,9 @@ with workflow.unsafe.imports_passed_through():
         StepState,
         StepStatus,
     )
+    from workflows.tasks import rejection_of, uninterruptible
 
 ACTION, COMPENSATION = "action", "compensation"
-RESOLUTIONS = ("retry", "skip")
-T = TypeVar("T")
 
 
 class SagaRun:
@@ -78,10 +77,10 @@ class SagaRun:
         self._publish_start()
         forward = asyncio.create_task(self._forward())
         stop = await self._await_forward(forward)
-        rejection = await _outcome(forward)
+        rejection = await rejection_of(forward)
         if stop is None and rejection is None:
             return self._close(SagaStatus.COMPLETED, None)
-        await _uninterruptible(self._compensate())
+        await uninterruptible(self._compensate())
         if stop is not None:
             return self._close(SagaStatus.CANCELLED, stop)
         return self._close(SagaStatus.COMPENSATED, rejection)
@@ -228,25 +227,7 @@ class SagaRun:
         return action
 
     def validate_resolution(self, resolution: Resolution) -> None:
-        """Checked by the update's validator and again by its handler: two resolutions that
-        pass the validator together must not both be accepted."""
-        if self.state.status is not SagaStatus.NEEDS_ATTENTION or self.resolution is not None:
-            raise ApplicationError(
-                f"saga is {self.state.status}, only a NEEDS_ATTENTION saga can be resolved"
-                + (" (a resolution is being applied)" if self.resolution is not None else ""),
-                type="saga_not_needing_attention",
-            )
-        if resolution.action not in RESOLUTIONS:
-            raise ApplicationError(
-                f"action must be one of {RESOLUTIONS}", type="invalid_resolution"
-            )
-        step = self.waiting_step
-        if resolution.action == "skip" and step is not None and step.kind == StepKind.PIVOT:
-            raise ApplicationError(
-                f"{step.name} is the pivot: its outcome is unknown and cannot be skipped; "
-                "it is retried until its participant answers",
-                type="pivot_not_skippable",
-            )
+        check_resolution(self.state.status, self.resolution, self.waiting_step, resolution)
 
     def resolve(self, resolution: Resolution) -> SagaState:
         self.validate_resolution(resolution)
@@ -317,24 +298,3 @@ def saga_data(saga_input: Any) -> dict[str, Any]:
     data.pop("options", None)
     data.pop("attempt", None)
     return data
-
-
-async def _outcome(forward: asyncio.Task[None]) -> ErrorInfo | None:
-    try:
-        await forward
-    except SagaRejected as rejected:
-        return rejected.error
-    except asyncio.CancelledError:
-        return None
-    return None
-
-
-async def _uninterruptible(work: Awaitable[T]) -> T:
-    """Run `work` to its end even when the workflow is cancelled meanwhile."""
-    task = asyncio.ensure_future(work)
-    while True:
-        try:
-            return await asyncio.shield(task)
-        except asyncio.CancelledError:
-            if task.cancelled():
-                raise
