@@ -11,11 +11,13 @@ from activities.consumers import ConsumersActivities
 from activities.kitchen import KitchenActivities
 from activities.orders import OrdersActivities
 from activities.participant import Participant
+from activities.timeouts import ActivityTimeoutTransport
 
 
 def http_client(urls: ParticipantUrls) -> httpx.AsyncClient:
     limits = httpx.Limits(max_connections=urls.max_connections, max_keepalive_connections=100)
-    return httpx.AsyncClient(timeout=urls.http_timeout_seconds, limits=limits)
+    transport = ActivityTimeoutTransport(httpx.AsyncHTTPTransport(limits=limits))
+    return httpx.AsyncClient(timeout=urls.http_timeout_seconds, transport=transport)
 
 
 def saga_activities(http: httpx.AsyncClient, urls: ParticipantUrls) -> list[Callable[..., Any]]:

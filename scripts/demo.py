@@ -70,12 +70,16 @@ def wait_for(condition: Any, timeout: float = 30) -> None:
         time.sleep(0.1)
 
 
-def wait_saga(api: httpx.Client, saga_id: str) -> dict[str, Any]:
-    saga: dict[str, Any] = {}
-    wait_for(
-        lambda: saga.update(api.get(f"/sagas/{saga_id}").json()) or saga.get("status") in TERMINAL
-    )
-    return saga
+def wait_saga(api: httpx.Client, saga_id: str, timeout: float = 60) -> dict[str, Any]:
+    """The API's long poll answers as soon as the saga is closed or needs attention."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = api.get(f"/sagas/{saga_id}", params={"wait_seconds": 20}, timeout=40)
+        saga: dict[str, Any] = created(response)
+        if saga["status"] in TERMINAL:
+            return saga
+        if time.monotonic() > deadline:
+            sys.exit(f"saga {saga_id} is still {saga['status']} after {timeout:g}s")
 
 
 def report(title: str, saga: dict[str, Any]) -> None:

@@ -20,7 +20,8 @@ class SagaWorkflow:
 
     def _start(self, saga_input: Any, options: SagaOptions) -> None:
         data = saga_data(saga_input)
-        self.saga = SagaRun(self.definition, workflow.info().workflow_id, data, options)
+        attempt = int(getattr(saga_input, "attempt", 1))
+        self.saga = SagaRun(self.definition, workflow.info().workflow_id, data, options, attempt)
 
     @workflow.query(name=STATUS_QUERY)
     def status(self) -> SagaState:

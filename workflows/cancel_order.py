@@ -27,6 +27,7 @@ CANCEL_ORDER = saga(
 class CancelOrderInput:
     order_id: str
     options: SagaOptions = field(default_factory=SagaOptions)
+    attempt: int = 1  # a new attempt after a COMPENSATED one gets new idempotency keys
 
 
 def cancel_order_saga_id(order_id: str) -> str:

@@ -86,10 +86,20 @@ class StepCall:
     role: str  # "action" or "compensation"
     input: dict[str, Any]
     results: dict[str, Any] = field(default_factory=dict)
+    attempt: int = 1  # the saga's attempt under its id (a Cancel Order saga may be tried again)
 
     @property
     def idempotency_key(self) -> str:
-        return f"{self.saga_id}:{self.step}:{self.role}"
+        return idempotency_key(self.saga_id, self.attempt, self.step, self.role)
+
+
+def idempotency_key(saga_id: str, attempt: int, step: str, role: str) -> str:
+    """The one place the key format is defined (docs/sagas.md): the first attempt of a saga id
+    keeps `{saga_id}:{step}:{role}`; a later attempt (a new run under the same id) is
+    `{saga_id}#{attempt}:{step}:{role}`, so participants do not replay an earlier attempt's
+    answers to it."""
+    run = saga_id if attempt <= 1 else f"{saga_id}#{attempt}"
+    return f"{run}:{step}:{role}"
 
 
 @dataclass
@@ -110,6 +120,7 @@ class SagaOptions:
     compensation_max_attempts: int = 20
     retry_initial_seconds: float = 0.2
     retry_max_interval_seconds: float = 5.0
+    pivot_max_timeout_seconds: float = 600.0  # a pivot's start-to-close timeout doubles up to it
     local_activities: bool = False  # participant calls as local activities (docs/performance.md)
 
 

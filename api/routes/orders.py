@@ -14,7 +14,7 @@ from api.deps import (
     TemporalSettingsDep,
 )
 from api.proxy import Unavailable, get_json
-from api.sagas import request_hash, start_saga
+from api.sagas import next_attempt, request_hash, start_saga
 from api.schemas import OrderAccepted, OrderRequest, PathId, SagaAccepted
 from common.errors import Conflict, NotFound
 from common.idempotency import IdempotencyKey
@@ -92,18 +92,20 @@ async def cancel_order(
         raise NotFound("order_not_found", f"order {order_id} not found")
     if order["state"] != "APPROVED":
         raise Conflict("order_not_cancellable", f"order {order_id} is {order['state']}")
-    saga_input = CancelOrderInput(order_id, sagas.options(sagas.cancel_order_deadline_seconds))
+    saga_id = cancel_order_saga_id(order_id)
+    attempt = await next_attempt(temporal, saga_id)
+    options = sagas.options(sagas.cancel_order_deadline_seconds)
     started = await start_saga(
         temporal,
         CANCEL_ORDER.saga_type,
-        saga_input,
-        cancel_order_saga_id(order_id),
+        CancelOrderInput(order_id, options, attempt),
+        saga_id,
         temporal_settings.task_queue,
         request_hash({"cancel": order_id}),
+        attempt,
     )
     if started.duplicate and started.status in CLOSED_STATUSES:
-        # One Cancel Order saga per order (its id is cancel-order-<order_id>): a cancel that
-        # was compensated is not started again with the same idempotency keys.
+        # The last attempt ended for good (completed, or failed and left to an operator).
         raise Conflict(
             "cancel_already_attempted",
             f"saga {started.saga_id} already tried to cancel order {order_id}: {started.status}",

@@ -17,7 +17,7 @@ from api.deps import (
     TemporalSettingsDep,
 )
 from api.proxy import get_json
-from api.sagas import REQUEST_HASH, Started, request_hash, start_saga
+from api.sagas.start import REQUEST_HASH, Started, request_hash, start_saga
 from api.schemas import LineItemIn, OrderAccepted, PathId
 from common.errors import Conflict, DomainError, NotFound
 from common.idempotency import IdempotencyKey

@@ -1,15 +1,19 @@
 """Saga-level status, listing, cancellation and the operator's repair."""
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
 
 from api.deps import Caller, SettingsDep, TemporalDep, TemporalSettingsDep
 from api.sagas import cancel_saga, list_sagas, resolve_saga, saga_state
+from api.sagas.watch import changes, settled, signature
 from api.schemas import ResolveRequest, SagaAccepted, SagaId, SagaOut, SagaPage, SagaSummaryOut
 from workflows.state import Resolution, SagaState
 
 router = APIRouter(prefix="/sagas", tags=["sagas"])
+WaitSeconds = Annotated[float, Query(ge=0, le=60, description="long poll up to this long")]
 
 
 def _out(state: SagaState, ui: str, namespace: str) -> SagaOut:
@@ -42,9 +46,50 @@ async def get_saga(
     temporal: TemporalDep,
     settings: SettingsDep,
     temporal_settings: TemporalSettingsDep,
+    wait_seconds: WaitSeconds = 0,
 ) -> SagaOut:
-    state = await saga_state(temporal, saga_id)
+    """With `wait_seconds`: a long poll that answers as soon as the saga is closed or needs
+    attention, else after that many seconds."""
+    if wait_seconds > 0:
+        state = await settled(temporal, saga_id, wait_seconds)
+    else:
+        state = await saga_state(temporal, saga_id)
     return _out(state, settings.web_ui_url, temporal_settings.namespace)
+
+
+@router.get(
+    "/{saga_id}/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def saga_events(
+    saga_id: SagaId,
+    _: Caller,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    temporal_settings: TemporalSettingsDep,
+) -> StreamingResponse:
+    """Server-Sent Events: one `saga` event per change of the saga's or a step's status; the
+    stream ends after a closed status."""
+    stream = changes(temporal, saga_id)
+    first = await anext(stream)  # an unknown saga answers 404 before the stream starts
+
+    async def events() -> AsyncIterator[str]:
+        last = None
+        async for state in _prepend(first, stream):
+            if (now := signature(state)) != last:
+                last = now
+                body = _out(state, settings.web_ui_url, temporal_settings.namespace)
+                yield f"event: saga\ndata: {body.model_dump_json()}\n\n"
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
+
+async def _prepend(first: SagaState, rest: AsyncIterator[SagaState]) -> AsyncIterator[SagaState]:
+    yield first
+    async for state in rest:
+        yield state
 
 
 @router.post("/{saga_id}/cancel", status_code=202, response_model=SagaAccepted)

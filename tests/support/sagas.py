@@ -14,6 +14,7 @@ from workflows.create_order import CREATE_ORDER
 
 Json = dict[str, Any]
 TERMINAL = {"COMPLETED", "COMPENSATED", "CANCELLED", "FAILED"}
+SETTLED = {*TERMINAL, "NEEDS_ATTENTION"}
 CREATE_ORDER_STEPS = [step.name for step in CREATE_ORDER.steps]
 
 
@@ -34,20 +35,34 @@ async def saga_ends(api: httpx.AsyncClient, saga_id: str, timeout: float = 30) -
     """Wait until the saga is closed and return it."""
 
     async def closed() -> Json:
-        saga = await saga_of(api, saga_id)
+        saga = await settled_saga(api, saga_id, timeout)
         assert saga["status"] in TERMINAL, saga["status"]
         return saga
 
     return await eventually_async(closed, timeout=timeout)
 
 
-async def saga_reaches(api: httpx.AsyncClient, saga_id: str, status: str) -> Json:
+async def saga_reaches(
+    api: httpx.AsyncClient, saga_id: str, status: str, timeout: float = 30
+) -> Json:
     async def reached() -> Json:
-        saga = await saga_of(api, saga_id)
+        settles = status in SETTLED  # the long poll waits for these only
+        saga = await (settled_saga(api, saga_id, timeout) if settles else saga_of(api, saga_id))
         assert saga["status"] == status, saga["status"]
         return saga
 
-    return await eventually_async(reached, timeout=30)
+    return await eventually_async(reached, timeout=timeout)
+
+
+async def settled_saga(api: httpx.AsyncClient, saga_id: str, timeout: float) -> Json:
+    """The API's long poll: the saga as soon as it is closed or needs attention."""
+    seconds = max(1, min(60, int(timeout)))
+    response = await api.get(
+        f"/sagas/{saga_id}", params={"wait_seconds": seconds}, timeout=seconds + 15
+    )
+    assert response.status_code == 200, response.text
+    saga: Json = response.json()
+    return saga
 
 
 async def step_runs(api: httpx.AsyncClient, saga_id: str, step: str) -> Json:

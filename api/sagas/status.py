@@ -1,0 +1,69 @@
+"""A saga's status from what the saga published in its memo, read with one describe call: no
+workflow query, so it answers while no worker runs (docs/sagas.md)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from temporalio.api.enums.v1 import WorkflowExecutionStatus as RawStatus
+from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus
+
+from api.sagas.temporal import describe, temporal_errors
+from common.errors import NotFound
+from workflows.definition import SagaDefinition
+from workflows.publishing import state_from_memo
+from workflows.registry import DEFINITIONS
+from workflows.state import ErrorInfo, SagaState, SagaStatus, StepStatus
+
+LIVE = {StepStatus.RUNNING, StepStatus.COMPENSATING}
+
+
+async def saga_state(client: Client, saga_id: str) -> SagaState:
+    description = await describe(client.get_workflow_handle(saga_id))
+    with temporal_errors():
+        memo = await description.memo()
+    return state_of(saga_id, description, memo)
+
+
+def state_of(
+    saga_id: str, description: WorkflowExecutionDescription, memo: Mapping[str, Any]
+) -> SagaState:
+    definition = DEFINITIONS.get(description.workflow_type)
+    if definition is None:
+        raise NotFound("saga_not_found", f"saga {saga_id} not found")
+    state = state_from_memo(saga_id, definition, description.start_time, memo)
+    if description.status == WorkflowExecutionStatus.RUNNING:
+        _live_attempts(state, definition, description.raw_description.pending_activities)
+    elif description.status != WorkflowExecutionStatus.COMPLETED:
+        _ended_abnormally(state, description)
+    return state
+
+
+def _ended_abnormally(state: SagaState, description: WorkflowExecutionDescription) -> None:
+    """Terminated, timed out or failed: the last published steps and status FAILED."""
+    state.status = SagaStatus.FAILED
+    state.closed_at = description.close_time
+    name = RawStatus.Name(description.raw_description.workflow_execution_info.status)
+    state.error = state.error or ErrorInfo("saga_failed", f"the saga workflow ended as {name}")
+
+
+def _live_attempts(state: SagaState, definition: SagaDefinition, pending: Any) -> None:
+    """While a step's activity is being retried, its current attempt and last failure: the memo
+    counts the attempts of the step's finished activities only."""
+    for activity in pending:
+        name = activity.activity_type.name
+        for step, status in zip(definition.steps, state.steps, strict=True):
+            if status.status not in LIVE or name not in (step.action, step.compensation):
+                continue
+            if status.status is StepStatus.RUNNING:
+                status.attempts += activity.attempt
+            else:
+                status.compensation_attempts += activity.attempt
+            if activity.HasField("last_failure"):
+                status.error = _failure(activity.last_failure)
+
+
+def _failure(failure: Any) -> ErrorInfo:
+    code = failure.application_failure_info.type or "activity_failed"
+    if failure.HasField("timeout_failure_info"):
+        code = "timeout"
+    return ErrorInfo(code, failure.message)

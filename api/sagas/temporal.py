@@ -1,0 +1,47 @@
+"""Talking to Temporal from the API: bounded calls, and an outage answered 503, never 500."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from temporalio.client import WorkflowExecutionDescription, WorkflowHandle
+from temporalio.service import RPCError, RPCStatusCode
+
+from common.errors import DomainError, NotFound
+
+RPC_TIMEOUT = timedelta(seconds=5)
+OUTAGES = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
+
+
+class TemporalUnavailable(DomainError):
+    status = 503
+
+
+@contextmanager
+def temporal_errors() -> Iterator[None]:
+    """Temporal down or too slow → 503 `temporal_unavailable`."""
+    try:
+        yield
+    except RPCError as error:
+        if error.status in OUTAGES:
+            raise _unavailable(error.message) from error
+        raise
+    except RuntimeError as error:  # a lazy client's first call finds no server
+        if str(error).startswith("Failed client connect"):
+            raise _unavailable(str(error)) from error
+        raise
+
+
+def _unavailable(detail: str) -> TemporalUnavailable:
+    return TemporalUnavailable("temporal_unavailable", f"Temporal cannot be reached: {detail}")
+
+
+async def describe(handle: WorkflowHandle[Any, Any]) -> WorkflowExecutionDescription:
+    with temporal_errors():
+        try:
+            return await handle.describe(rpc_timeout=RPC_TIMEOUT)
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                raise NotFound("saga_not_found", f"saga {handle.id} not found") from error
+            raise
