@@ -1,15 +1,12 @@
 """GET /sagas: the visibility store's search attributes, with signed page tokens."""
 
-import base64
-import binascii
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
 from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.page_tokens import invalid_page_token, issue_page_token, read_page_token
 from api.sagas.temporal import RPC_TIMEOUT, temporal_errors
 from common.errors import DomainError
 from workflows.publishing import SAGA_STATUS
@@ -45,7 +42,7 @@ async def list_sagas(
         except RPCError as error:
             # The server cannot read a token we did not issue (it answers UNKNOWN for that).
             if token and error.status in (RPCStatusCode.INVALID_ARGUMENT, RPCStatusCode.UNKNOWN):
-                raise _invalid_token() from error
+                raise invalid_page_token() from error
             raise
     sagas = [
         SagaSummary(
@@ -96,33 +93,3 @@ def _listed_status(execution: WorkflowExecution) -> str:
     if execution.status not in (WorkflowExecutionStatus.RUNNING, WorkflowExecutionStatus.COMPLETED):
         return SagaStatus.FAILED.value
     return execution.typed_search_attributes.get(SAGA_STATUS) or SagaStatus.RUNNING.value
-
-
-# Page tokens are signed and bound to the query they continue: a forged, damaged or re-used
-# token with other filters is refused at once instead of reaching Temporal.
-SIGNATURE_BYTES = 16
-
-
-def _signature(token: bytes, query: str, key: bytes) -> bytes:
-    return hmac.new(key, query.encode() + b"\0" + token, hashlib.sha256).digest()[:SIGNATURE_BYTES]
-
-
-def issue_page_token(token: bytes, query: str, key: bytes) -> str:
-    return base64.urlsafe_b64encode(_signature(token, query, key) + token).decode()
-
-
-def read_page_token(page_token: str | None, query: str, key: bytes) -> bytes | None:
-    if not page_token:
-        return None
-    try:
-        raw = base64.b64decode(page_token.encode(), altchars=b"-_", validate=True)
-    except (binascii.Error, ValueError) as error:
-        raise _invalid_token() from error
-    signature, token = raw[:SIGNATURE_BYTES], raw[SIGNATURE_BYTES:]
-    if not token or not hmac.compare_digest(signature, _signature(token, query, key)):
-        raise _invalid_token()
-    return token
-
-
-def _invalid_token() -> DomainError:
-    return DomainError("invalid_page_token", "page_token is not valid", status=400)
