@@ -12,7 +12,7 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from temporalio.client import Client
 
 from api.config import ApiSettings, SagaSettings
-from api.routes import consumers, health, orders, sagas
+from api.routes import audit, consumers, health, orders, sagas
 from api.routes.codec import install_codec
 from common.errors import error_body, install_error_handlers
 from common.temporal import TemporalSettings, connect_temporal
@@ -52,7 +52,7 @@ def create_app(
     app.state.page_token_key = page_token_key(tokens)
     install_error_handlers(app)
     limit_body_size(app, settings.max_body_bytes)
-    for router in (health.router, orders.router, sagas.router, consumers.router):
+    for router in (health.router, orders.router, sagas.router, consumers.router, audit.router):
         app.include_router(router)
     install_codec(app, settings.codec_cors_origin)
     return app

@@ -14,7 +14,7 @@ from common.migrations import upgrade
 from common.web import health_router
 from views.order_history.config import Settings
 from views.order_history.feeds import subscribers
-from views.order_history.routes import consumers, orders, readiness
+from views.order_history.routes import consumers, internal, orders, readiness
 
 
 @asynccontextmanager
@@ -39,6 +39,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     install_error_handlers(app)
-    for router in (consumers.router, orders.router, readiness.router, health_router()):
+    for router in (
+        consumers.router,
+        orders.router,
+        readiness.router,
+        internal.router,
+        health_router(),
+    ):
         app.include_router(router)
     return app
