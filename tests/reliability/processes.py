@@ -46,7 +46,7 @@ class Process:
         )  # fmt: skip
         self.starts += 1
 
-    async def wait_ready(self, timeout: float = 60) -> None:
+    async def wait_ready(self, timeout: float = 180) -> None:
         async def up() -> None:
             assert self.popen is not None and self.popen.poll() is None, f"{self.name} exited"
             await self.ready(self)
