@@ -14,7 +14,7 @@ from tests.reliability.load import (
 from tests.reliability.stack import ProcessStack
 from tests.support.eventually import eventually_async
 
-BEFORE, DURING = 20, 20
+BEFORE, DURING = 15, 15
 OUTAGE_SECONDS = 30
 
 

@@ -13,7 +13,7 @@ from tests.reliability.load import (
 )
 from tests.reliability.stack import ProcessStack
 
-BEFORE, DURING = 30, 30
+BEFORE, DURING = 20, 20
 
 
 async def test_sagas_survive_a_dev_server_crash(stack: ProcessStack) -> None:
