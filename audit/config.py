@@ -29,3 +29,10 @@ class AuditConfig:
     @classmethod
     def from_env(cls) -> "AuditConfig":
         return cls(ParticipantUrls(), AuditSettings())
+
+    def base_url(self, service: str) -> str:
+        """The base URL of `service`: orders, kitchen, accounting or order_history."""
+        if service == "order_history":
+            return self.settings.order_history_url
+        url: str = getattr(self.urls, f"{service}_url")
+        return url

@@ -27,11 +27,22 @@ from audit.records import (
 from audit.rules import ACCOUNT_RULES, ORDER_RULES, Clock
 from audit.sources import Source, records
 
-ORDER_LISTS: dict[str, tuple[type[Record], str, str]] = {
-    "order": (Order, "orders_url", "orders"),
-    "ticket": (Ticket, "kitchen_url", "tickets"),
-    "authorization": (Authorization, "accounting_url", "authorizations"),
-    "view": (ViewOrder, "order_history_url", "orders"),
+
+@dataclass(frozen=True)
+class OrderList:
+    """A list keyed by order id: its record shape, where it is, what `checked` counts it as."""
+
+    shape: type[Record]
+    service: str
+    records: str
+    counted_as: str
+
+
+ORDER_LISTS = {  # by the name OrderRecords gives the record
+    "order": OrderList(Order, "orders", "orders", "orders"),
+    "ticket": OrderList(Ticket, "kitchen", "tickets", "tickets"),
+    "authorization": OrderList(Authorization, "accounting", "authorizations", "authorizations"),
+    "view": OrderList(ViewOrder, "order_history", "orders", "view_orders"),
 }
 
 
@@ -66,9 +77,10 @@ async def run_audit(
     return report
 
 
-def _source(config: AuditConfig, base: str, records_path: str) -> Source:
-    url = getattr(config.settings if base == "order_history_url" else config.urls, base)
-    return Source(f"{base.removesuffix('_url')} {records_path}", f"{url}/internal/{records_path}")
+def _source(config: AuditConfig, service: str, records_path: str) -> Source:
+    return Source(
+        f"{service} {records_path}", f"{config.base_url(service)}/internal/{records_path}"
+    )
 
 
 async def _check_orders(
@@ -77,12 +89,12 @@ async def _check_orders(
     """Apply the order rules; answer the AUTHORIZED cents per consumer."""
     size = config.settings.page_size
     streams: dict[str, AsyncIterator[Record]] = {
-        name: records(http, _source(config, base, path), shape, size)
-        for name, (shape, base, path) in ORDER_LISTS.items()
+        name: records(http, _source(config, kind.service, kind.records), kind.shape, size)
+        for name, kind in ORDER_LISTS.items()
     }
     authorized: Counter[str] = Counter()
     async for order_id, found in join_by_order(streams):
-        report.checked.update(f"{name}s" for name in found)
+        report.checked.update(ORDER_LISTS[name].counted_as for name in found)
         group = OrderRecords(order_id, **found)
         for rule in ORDER_RULES:
             if detail := rule.check(group, clock):
@@ -96,7 +108,7 @@ async def _check_accounts(
     http: httpx.AsyncClient, config: AuditConfig, authorized: Counter[str], report: Report
 ) -> None:
     """Every account against its AUTHORIZED total, then the totals that have no account."""
-    source = Source("accounting accounts", f"{config.urls.accounting_url}/internal/accounts")
+    source = _source(config, "accounting", "accounts")
     async for account in records(http, source, Account, config.settings.page_size):
         report.checked["accounts"] += 1
         _apply_account_rules(
