@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -28,7 +29,7 @@ class Process:
     popen: subprocess.Popen[bytes] | None = None
     starts: int = 0
     kills: int = 0
-    _log: list[object] = field(default_factory=list)
+    _logs: list[IO[bytes]] = field(default_factory=list)
 
     @property
     def pid(self) -> int:
@@ -38,7 +39,7 @@ class Process:
     def start(self) -> None:
         """Start the process; its output goes (appended, across restarts) to <log_dir>/<name>.log."""
         log = open(self.log_dir / f"{self.name}.log", "ab")  # noqa: SIM115 - closed in stop()
-        self._log.append(log)
+        self._logs.append(log)
         env = os.environ | {"PYTHONUNBUFFERED": "1"} | self.env
         self.popen = subprocess.Popen(
             self.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -76,8 +77,8 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.popen.kill()
                 self.popen.wait()
-        for log in self._log:
-            log.close()  # type: ignore[attr-defined]
+        for log in self._logs:
+            log.close()
 
 
 async def port_open(process: Process) -> None:
