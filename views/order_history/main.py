@@ -39,12 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     install_error_handlers(app)
-    for router in (
-        consumers.router,
-        orders.router,
-        readiness.router,
-        internal.router,
-        health_router(),
-    ):
+    for router in (consumers.router, orders.router, readiness.router, health_router()):
         app.include_router(router)
+    app.include_router(internal.router)
     return app
