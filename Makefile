@@ -27,8 +27,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy .
 
+# The reliability scenarios start whole stacks of processes: two at a time, after the main suite.
 test: lint typecheck
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --ignore=tests/reliability $(PYTEST_ARGS)
+	$(BIN)/pytest tests/reliability -n 2
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit

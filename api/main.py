@@ -14,7 +14,7 @@ from temporalio.client import Client
 from api.config import ApiSettings, SagaSettings
 from api.error_handlers import install_api_error_handlers
 from api.openapi import install_openapi
-from api.routes import consumers, health, orders, revise, saga_types, sagas
+from api.routes import audit, consumers, health, orders, revise, saga_types, sagas
 from api.routes.codec import install_codec
 from common.errors import error_body, install_error_handlers
 from common.temporal import TemporalSettings, connect_temporal
@@ -55,10 +55,9 @@ def create_app(
     install_error_handlers(app)
     install_api_error_handlers(app)
     limit_body_size(app, settings.max_body_bytes)
-    routers = (health.router, orders.router, sagas.router, saga_types.router, consumers.router)
-    for router in routers:
-        app.include_router(router)
-    app.include_router(revise.router)
+    routers = (health, orders, revise, sagas, saga_types, consumers, audit)
+    for module in routers:
+        app.include_router(module.router)
     install_codec(app, settings.codec_cors_origin)
     install_openapi(app)
     return app

@@ -6,11 +6,11 @@ from common.db import table_of
 from common.web import service_app
 from participants.accounting.config import Settings
 from participants.accounting.models import Account, Authorization
-from participants.accounting.routes import accounts, authorizations
+from participants.accounting.routes import accounts, authorizations, internal
 
 TABLES = [table_of(Account), table_of(Authorization)]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    routers = [accounts.router, authorizations.router]
+    routers = [accounts.router, authorizations.router, internal.router]
     return service_app("accounting", settings or Settings(), routers)

@@ -13,7 +13,7 @@ from common.web import service_app
 from participants.orders.config import Settings
 from participants.orders.models import Order, ReplicaRestaurant
 from participants.orders.replica import apply_kitchen_event
-from participants.orders.routes import orders, restaurants
+from participants.orders.routes import internal, orders, restaurants
 
 TABLES = [
     table_of(Order),
@@ -43,4 +43,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
             await subscriber.stop()
 
-    return service_app("orders", settings, [orders.router, restaurants.router], lifespan=replicate)
+    return service_app(
+        "orders", settings, [orders.router, restaurants.router, internal.router], lifespan=replicate
+    )

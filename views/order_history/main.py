@@ -14,7 +14,7 @@ from common.migrations import upgrade
 from common.web import health_router
 from views.order_history.config import Settings
 from views.order_history.feeds import subscribers
-from views.order_history.routes import consumers, orders, readiness
+from views.order_history.routes import consumers, internal, orders, readiness
 
 
 @asynccontextmanager
@@ -42,4 +42,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in (consumers.router, orders.router, readiness.router, health_router()):
         app.include_router(router)
+    app.include_router(internal.router)
     return app

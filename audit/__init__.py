@@ -1,0 +1,1 @@
+"""Consistency audit: do the participants' records agree with one another and with the view?"""
