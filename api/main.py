@@ -16,6 +16,8 @@ from api.routes import consumers, health, orders, sagas
 from api.routes.codec import install_codec
 from common.errors import error_body, install_error_handlers
 from common.temporal import TemporalSettings, connect_temporal
+from observability.api import instrument_api, observe_client
+from workflows.registry import DEFINITIONS
 
 log = logging.getLogger("api")
 
@@ -34,7 +36,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.temporal = temporal_client or await connect_temporal(temporal_settings)
+        client = temporal_client or await connect_temporal(temporal_settings)
+        app.state.temporal = observe_client(client, app)
         async with httpx.AsyncClient(timeout=settings.http_timeout_seconds) as http:
             app.state.http = http
             log.info("saga API ready; Temporal at %s", temporal_settings.address)
@@ -51,6 +54,7 @@ def create_app(
     app.state.tokens = tokens
     app.state.page_token_key = page_token_key(tokens)
     install_error_handlers(app)
+    instrument_api(app, DEFINITIONS)
     limit_body_size(app, settings.max_body_bytes)
     for router in (health.router, orders.router, sagas.router, consumers.router):
         app.include_router(router)

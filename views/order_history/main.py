@@ -12,6 +12,7 @@ from common.db import make_engine
 from common.errors import install_error_handlers
 from common.migrations import upgrade
 from common.web import health_router
+from observability.web import instrument_app
 from views.order_history.config import Settings
 from views.order_history.feeds import subscribers
 from views.order_history.routes import consumers, orders, readiness
@@ -41,4 +42,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in (consumers.router, orders.router, readiness.router, health_router()):
         app.include_router(router)
+    instrument_app(app)
     return app
