@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from temporalio.client import Client
 
@@ -43,7 +44,7 @@ def create_app(
             log.info("saga API ready; Temporal at %s", temporal_settings.address)
             yield
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc from the API itself: no CDN needed
         title="Saga service",
         description="Starts sagas and reports saga-level status.",
         lifespan=lifespan,
