@@ -13,5 +13,10 @@ class ObservabilitySettings(BaseSettings):
     # OpenTelemetry: traces are exported (OTLP over HTTP) only when an endpoint is set
     otel_exporter_otlp_endpoint: str | None = None
     otel_service_name: str | None = None
-    # the worker's Prometheus endpoint (Temporal SDK and saga metrics); empty: none
-    worker_metrics_address: str = "127.0.0.1:9464"
+
+
+class WorkerMetricsSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WORKER_", env_file=".env", extra="ignore")
+
+    # the worker's Prometheus endpoint (Temporal SDK and saga metrics), host:port; empty: none
+    metrics_address: str = "127.0.0.1:9464"

@@ -5,7 +5,7 @@ from typing import Any
 
 from temporalio.runtime import Runtime
 
-from observability.config import ObservabilitySettings
+from observability.config import ObservabilitySettings, WorkerMetricsSettings
 from observability.logs import configure_logging
 from observability.temporal import metrics_runtime
 from observability.tracing import configure_tracing
@@ -28,7 +28,7 @@ def service_name_of(settings: Any) -> str:
 def serve_worker_metrics() -> None:
     """Serve the worker's Temporal SDK and saga metrics on WORKER_METRICS_ADDRESS; call it
     before connecting to Temporal (clients made afterwards use this runtime)."""
-    address = ObservabilitySettings().worker_metrics_address
+    address = WorkerMetricsSettings().metrics_address
     if address:
         Runtime.set_default(metrics_runtime(address), error_if_already_set=True)
         log.info("worker metrics on http://%s/metrics", address)
