@@ -17,7 +17,7 @@ from observability.config import ObservabilitySettings
 from observability.context import FIELDS, current
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s%(saga)s"
-JSON_FIELDS = "{asctime}{levelname}{name}{message}"
+JSON_FIELDS = "{levelname}{name}{message}"
 
 
 class SagaFields(logging.Filter):
@@ -56,7 +56,8 @@ def formatter(json_lines: bool) -> logging.Formatter:
     return JsonFormatter(
         JSON_FIELDS,
         style="{",
-        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        rename_fields={"levelname": "level", "name": "logger"},
+        timestamp="time",  # ISO 8601, UTC
         reserved_attrs=[
             *JsonFormatter().reserved_attrs,
             "saga",
