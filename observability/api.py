@@ -53,7 +53,7 @@ def observe_client(client: Client, app: FastAPI) -> Client:
 
 def instrument_api(app: FastAPI, saga_types: Iterable[str]) -> None:
     """What every app gets (observability.web), and the count of sagas needing attention."""
-    instrument_app(app)
+    instrument_app(app, saga_calls=False)
     count_needs_attention(app, saga_types)
 
 

@@ -7,6 +7,7 @@ and nothing is instrumented. Context crosses HTTP in W3C `traceparent` headers a
 its headers (`TracingInterceptor`).
 """
 
+import os
 from typing import Any
 
 from opentelemetry import trace
@@ -23,6 +24,9 @@ from temporalio.contrib.opentelemetry import TracingInterceptor
 from observability.config import ObservabilitySettings
 
 _state: dict[str, TracerProvider | None] = {"provider": None}
+# Feed polls (10 a second per follower), probes and scrapes are no saga's work: no spans.
+# The instrumentations read this variable; an operator's own value wins.
+EXCLUDED_URLS = "/events,/healthz,/readyz,/metrics"
 
 
 def provider() -> TracerProvider | None:
@@ -48,11 +52,16 @@ def use_tracer_provider(tracer_provider: TracerProvider | None) -> None:
     """Send spans to this provider from now on (None: tracing off); outgoing httpx calls are
     traced while a provider is in use."""
     _state["provider"] = tracer_provider
+    os.environ.setdefault("OTEL_PYTHON_EXCLUDED_URLS", EXCLUDED_URLS)
     httpx_instrumentor = HTTPXClientInstrumentor()
     if httpx_instrumentor.is_instrumented_by_opentelemetry:
         httpx_instrumentor.uninstrument()
     if tracer_provider is not None:
         httpx_instrumentor.instrument(tracer_provider=tracer_provider)
+
+
+def excluded_urls() -> str:
+    return os.environ.get("OTEL_PYTHON_EXCLUDED_URLS", EXCLUDED_URLS)
 
 
 def traced_client(client: Client) -> Client:
@@ -73,7 +82,27 @@ def trace_engine(engine: Engine) -> None:
     tracer_provider = provider()
     if tracer_provider is None:
         return
-    tracer = tracer_provider.get_tracer("sqlalchemy")
+    tracer = ChildSpansOnly(tracer_provider.get_tracer("sqlalchemy"))
     # Per engine: the instrumentor itself is a process-wide singleton that patches create_engine.
     usage: Any = NoOpMeterProvider().get_meter("sqlalchemy").create_up_down_counter("unused")
     EngineTracer(tracer, engine, usage)  # type: ignore[no-untyped-call]
+
+
+class ChildSpansOnly(trace.Tracer):
+    """Statements outside any traced request (feed followers, migrations) start no trace of
+    their own: they would bury the sagas' traces."""
+
+    def __init__(self, tracer: trace.Tracer) -> None:
+        self.tracer = tracer
+
+    def start_span(self, name: str, context: Any = None, *args: Any, **kwargs: Any) -> trace.Span:
+        if not trace.get_current_span(context).get_span_context().is_valid:
+            return trace.INVALID_SPAN
+        return self.tracer.start_span(name, context, *args, **kwargs)
+
+    def start_as_current_span(
+        self, name: str, context: Any = None, *args: Any, **kwargs: Any
+    ) -> Any:
+        if not trace.get_current_span(context).get_span_context().is_valid:
+            return trace.use_span(trace.INVALID_SPAN)
+        return self.tracer.start_as_current_span(name, context, *args, **kwargs)

@@ -11,7 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram,
 
 from observability.context import from_idempotency_key, saga_context
 from observability.feeds import feed_lag
-from observability.tracing import provider, trace_engine
+from observability.tracing import excluded_urls, provider, trace_engine
 
 Refresh = Callable[[], Awaitable[None]]
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
@@ -43,9 +43,10 @@ def metrics_of(app: FastAPI) -> AppMetrics:
     return metrics
 
 
-def instrument_app(app: FastAPI) -> AppMetrics:
+def instrument_app(app: FastAPI, saga_calls: bool = True) -> AppMetrics:
     """Request metrics, /metrics, the log context and (when tracing is on) spans: for the API,
-    every participant and the view."""
+    every participant and the view. `saga_calls`: the app is called by saga steps, whose
+    Idempotency-Key names the saga, step and direction (the API's keys are the clients')."""
     app.state.metrics = metrics = AppMetrics()
     metrics.refreshers.append(feed_lag(app, metrics))
     app.include_router(metrics_router())
@@ -55,7 +56,8 @@ def instrument_app(app: FastAPI) -> AppMetrics:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         started = time.monotonic()
-        with saga_context(**from_idempotency_key(request.headers.get("idempotency-key"))):
+        key = request.headers.get("idempotency-key") if saga_calls else None
+        with saga_context(**from_idempotency_key(key)):
             response = await call_next(request)
         route = route_of(request)
         metrics.requests.labels(request.method, route, str(response.status_code)).observe(
@@ -65,7 +67,9 @@ def instrument_app(app: FastAPI) -> AppMetrics:
 
     tracer_provider = provider()
     if tracer_provider is not None:
-        FastAPIInstrumentor.instrument_app(app, tracer_provider=tracer_provider)
+        FastAPIInstrumentor.instrument_app(
+            app, tracer_provider=tracer_provider, excluded_urls=excluded_urls()
+        )
         engine = getattr(app.state, "engine", None)
         if engine is not None:
             trace_engine(engine)

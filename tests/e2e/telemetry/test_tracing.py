@@ -96,3 +96,12 @@ async def test_a_compensation_is_in_the_trace_of_its_saga(
         "RunActivity:orders.reject_order",
         "POST /tickets/{order_id}/reject",
     )
+
+
+async def test_feed_polls_and_background_statements_start_no_traces(observed: Observed) -> None:
+    stack = observed.stack
+    await new_world(stack.http, stack.participants)  # the orders replica polls the kitchen feed
+    spans = observed.finished_spans()
+    assert not [s.name for s in spans if "/events" in s.name or "/events" in str(s.attributes)]
+    statements = [s for s in spans if "db.system" in (s.attributes or {})]
+    assert statements and all(s.parent is not None for s in statements)
