@@ -9,7 +9,7 @@ import asyncio
 import functools
 from collections.abc import Callable, Coroutine
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import httpx
 import typer
@@ -35,7 +35,6 @@ app = typer.Typer(
 )
 console = Console()
 errors = Console(stderr=True)
-T = TypeVar("T")
 
 
 class Action(StrEnum):

@@ -33,7 +33,8 @@ class Seed:
 
 async def seed(http: httpx.AsyncClient, urls: LoadSettings, orders: int) -> Seed:
     try:
-        consumer_id = await _created(http, f"{urls.consumers_url}/consumers", {"name": "Load"})
+        consumer = await _created(http, f"{urls.consumers_url}/consumers", {"name": "Load"})
+        consumer_id = str(consumer["id"])
         account = {"consumer_id": consumer_id, "credit_limit_cents": PRICE_CENTS * orders * 2}
         await _created(http, f"{urls.accounting_url}/accounts", account)
         item = f"load-{uuid.uuid4().hex[:8]}"
@@ -42,17 +43,19 @@ async def seed(http: httpx.AsyncClient, urls: LoadSettings, orders: int) -> Seed
             "accepting_orders": True,
             "menu_items": [{"id": item, "name": "Dal", "price_cents": PRICE_CENTS}],
         }
-        restaurant_id = await _created(http, f"{urls.kitchen_url}/restaurants", restaurant)
+        restaurant_id = str(
+            (await _created(http, f"{urls.kitchen_url}/restaurants", restaurant))["id"]
+        )
         await _replicated(http, f"{urls.orders_url}/restaurants/{restaurant_id}")
     except httpx.TransportError as error:
         raise unreachable(str(error.request.url), error) from error
     return Seed(consumer_id, restaurant_id, item)
 
 
-async def _created(http: httpx.AsyncClient, url: str, body: dict[str, Any]) -> str:
+async def _created(http: httpx.AsyncClient, url: str, body: dict[str, Any]) -> dict[str, Any]:
     response = await http.post(url, json=body)
     check(response)
-    created: str = response.json().get("id") or body.get("consumer_id", "")
+    created: dict[str, Any] = response.json()
     return created
 
 

@@ -15,6 +15,7 @@ from cli import render
 from cli.api import Api, Json, check, unreachable
 
 LONG_POLL_SECONDS = 20
+STREAM_TIMEOUT = httpx.Timeout(10.0, read=None)
 # A long poll answers at once for a saga in NEEDS_ATTENTION (and an API without long polls
 # always does): wait this long before asking again.
 QUIET_POLL_SECONDS = 1.0
@@ -36,16 +37,16 @@ async def watch(api: Api, saga_id: str, console: Console) -> Json:
 
 
 async def changes(api: Api, saga_id: str, first: Json) -> AsyncIterator[Json]:
-    if first["status"] in render.TERMINAL:
-        return
+    last = first
     try:
-        async for saga in stream(api, saga_id):
-            yield saga
-        return
+        if last["status"] not in render.TERMINAL:
+            async for last in stream(api, saga_id):
+                yield last
     except NoStream:
         pass
-    async for saga in long_polls(api, saga_id):
-        yield saga
+    if last["status"] not in render.TERMINAL:  # no stream, or it ended early (API restart)
+        async for saga in long_polls(api, saga_id):
+            yield saga
 
 
 class NoStream(Exception):
@@ -54,7 +55,9 @@ class NoStream(Exception):
 
 async def stream(api: Api, saga_id: str) -> AsyncIterator[Json]:
     try:
-        async with aconnect_sse(api.http, "GET", f"/sagas/{saga_id}/events") as source:
+        path = f"/sagas/{saga_id}/events"
+        # A stream may be quiet for long (a slow step, NEEDS_ATTENTION): no read timeout.
+        async with aconnect_sse(api.http, "GET", path, timeout=STREAM_TIMEOUT) as source:
             if source.response.status_code in (404, 405):
                 raise NoStream
             check(source.response)

@@ -29,6 +29,12 @@ def serve_worker_metrics() -> None:
     """Serve the worker's Temporal SDK and saga metrics on WORKER_METRICS_ADDRESS; call it
     before connecting to Temporal (clients made afterwards use this runtime)."""
     address = WorkerMetricsSettings().metrics_address
-    if address:
-        Runtime.set_default(metrics_runtime(address), error_if_already_set=True)
-        log.info("worker metrics on http://%s/metrics", address)
+    if not address:
+        return
+    try:
+        runtime = metrics_runtime(address)
+    except Exception as error:  # e.g. a second local worker on the same port: run without
+        log.warning("no worker metrics: cannot serve them on %s: %s", address, error)
+        return
+    Runtime.set_default(runtime, error_if_already_set=True)
+    log.info("worker metrics on http://%s/metrics", address)
