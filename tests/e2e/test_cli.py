@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from api.routes.orders import new_order_id
 from cli.api import (
@@ -81,10 +82,24 @@ async def test_watch_follows_a_running_saga_to_its_end(
     await faults.hold(stack.participants.kitchen, r"/tickets/.*/reject", delay_ms=1500)
     accepted = await place_order(api, world.order((0, 1)))
     await saga_reaches(api, accepted["saga_id"], "COMPENSATING")
+    streams = await requests_to(stack, "/sagas/{saga_id}/events")
     result = await saga("status", accepted["saga_id"], "--watch")
     assert result.exit_code == 0, result.output
     titles = [line.strip() for line in result.output.splitlines() if "(CreateOrder):" in line]
     assert titles[0].endswith("COMPENSATING") and titles[-1].endswith("COMPENSATED"), titles
+    served = "/sagas/{saga_id}/events" in (await api.get("/openapi.json")).json()["paths"]
+    assert await requests_to(stack, "/sagas/{saga_id}/events") == streams + (1 if served else 0)
+
+
+async def requests_to(stack: Stack, route: str) -> float:
+    """How many requests the API has answered on `route` (from its /metrics)."""
+    text = (await stack.http.get(f"{stack.api.url}/metrics")).text
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "http_request_duration_seconds_count" and sample.labels["route"] == route
+    )
 
 
 async def test_cancel_stops_a_saga_before_its_pivot(
