@@ -42,10 +42,7 @@ class _CountStarts(OutboundInterceptor):
 
 def observe_client(client: Client, app: FastAPI) -> Client:
     """The API's Temporal client: traced, and counting the sagas it starts."""
-    metrics = metrics_of(app)
-    started = Counter(
-        "saga_started", "sagas started by type", ["saga_type"], registry=metrics.registry
-    )
+    started: Counter = app.state.saga_started
     config = traced_client(client).config()
     config["interceptors"] = [*config["interceptors"], SagaStarts(started)]
     return Client(**config)
@@ -53,7 +50,11 @@ def observe_client(client: Client, app: FastAPI) -> Client:
 
 def instrument_api(app: FastAPI, saga_types: Iterable[str]) -> None:
     """What every app gets (observability.web), and the count of sagas needing attention."""
-    instrument_app(app, saga_calls=False)
+    metrics = instrument_app(app, saga_calls=False)
+    # Made here, once per app: the lifespan (and observe_client) may run more than once.
+    app.state.saga_started = Counter(
+        "saga_started", "sagas started by type", ["saga_type"], registry=metrics.registry
+    )
     count_needs_attention(app, saga_types)
 
 
