@@ -24,6 +24,11 @@ class CliError(Exception):
         self.message = message
         self.exit_code = exit_code
 
+    @property
+    def fatal(self) -> bool:
+        """No later request can succeed either: a wrong token, no API."""
+        return self.exit_code in (EXIT_UNAUTHORIZED, EXIT_UNREACHABLE)
+
 
 class Api:
     """One HTTP client on the saga API, with the bearer token."""

@@ -11,12 +11,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cli import render
-from cli.api import Api
+from cli.api import Api, CliError
 from cli.seed import Seed
 
 WAIT_SECONDS = 30
 QUIET_POLL_SECONDS = 0.2  # an API without long polls answers at once: do not spin
 ENDED = render.TERMINAL | {"NEEDS_ATTENTION"}
+MAX_POLL_ERRORS = 10  # a busy API may fail a status read now and then: ask again
 
 
 @dataclass
@@ -44,7 +45,8 @@ async def run_load(
             async with slots:
                 status, seconds = await one_saga(api, seed)
             result.outcomes[status] += 1
-            result.latencies.append(seconds)
+            if status in ENDED:  # a saga that did not start has no start → end latency
+                result.latencies.append(seconds)
             progress.advance(bar)
 
         await asyncio.gather(*(one() for _ in range(count)))
@@ -53,13 +55,25 @@ async def run_load(
 
 
 async def one_saga(api: Api, seed: Seed) -> tuple[str, float]:
-    """Start one saga and wait until it ends: its final status and start → end seconds."""
+    """Start one saga and wait until it ends: its final status (or why it is unknown) and
+    start → end seconds. A wrong token or an unreachable API stops the whole run."""
     started = time.monotonic()
-    accepted = await api.post("/orders", seed.order())
-    saga_id = accepted["saga_id"]
+    try:
+        accepted = await api.post("/orders", seed.order())
+    except CliError as error:
+        if error.fatal:
+            raise
+        return "NOT STARTED", time.monotonic() - started
+    errors = 0
     while True:
         asked = time.monotonic()
-        saga = await api.get(f"/sagas/{saga_id}", wait_seconds=WAIT_SECONDS)
+        try:
+            saga = await api.get(f"/sagas/{accepted['saga_id']}", wait_seconds=WAIT_SECONDS)
+        except CliError as error:
+            errors += 1
+            if error.fatal or errors > MAX_POLL_ERRORS:
+                raise
+            saga = {"status": "unknown"}
         if saga["status"] in ENDED:
             return saga["status"], time.monotonic() - started
         await asyncio.sleep(max(0.0, QUIET_POLL_SECONDS - (time.monotonic() - asked)))
