@@ -21,7 +21,9 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.config import ParticipantUrls
 from activities.registry import http_client, saga_activities
 from common.temporal import TemporalSettings, connect_temporal
-from common.web import configure_logging
+from observability.process import configure_process, serve_worker_metrics
+from observability.temporal import SagaInterceptor
+from observability.tracing import traced_client
 from workflows.registry import WORKFLOWS
 
 log = logging.getLogger("worker")
@@ -42,7 +44,9 @@ def workflow_runner(sandbox: bool) -> Any:
     deterministic, so they and pydantic may pass through without being re-imported."""
     if not sandbox:
         return UnsandboxedWorkflowRunner()
-    restrictions = SandboxRestrictions.default.with_passthrough_modules("workflows", "pydantic")
+    restrictions = SandboxRestrictions.default.with_passthrough_modules(
+        "workflows", "pydantic", "observability"
+    )
     return SandboxedWorkflowRunner(restrictions=restrictions)
 
 
@@ -62,13 +66,15 @@ def build_worker(
         max_concurrent_activities=settings.max_concurrent_activities,
         max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
         graceful_shutdown_timeout=timedelta(seconds=settings.graceful_shutdown_seconds),
+        interceptors=[SagaInterceptor()],  # saga metrics and log fields, every saga
     )
 
 
 async def serve() -> None:
     settings, temporal, urls = WorkerSettings(), TemporalSettings(), ParticipantUrls()
-    configure_logging(settings.log_level)
-    client = await connect_temporal(temporal)
+    configure_process("worker", settings.log_level)
+    serve_worker_metrics()
+    client = traced_client(await connect_temporal(temporal))
     async with http_client(urls) as http:
         worker = build_worker(client, temporal.task_queue, saga_activities(http, urls), settings)
         stop = asyncio.Event()

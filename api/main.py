@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from temporalio.client import Client
 
@@ -18,6 +19,8 @@ from api.routes import audit, consumers, health, orders, revise, saga_types, sag
 from api.routes.codec import install_codec
 from common.errors import error_body, install_error_handlers
 from common.temporal import TemporalSettings, connect_temporal
+from observability.api import instrument_api, observe_client
+from workflows.registry import DEFINITIONS
 
 log = logging.getLogger("api")
 
@@ -36,13 +39,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.temporal = temporal_client or await connect_temporal(temporal_settings)
+        client = temporal_client or await connect_temporal(temporal_settings)
+        app.state.temporal = observe_client(client, app)
         async with httpx.AsyncClient(timeout=settings.http_timeout_seconds) as http:
             app.state.http = http
             log.info("saga API ready; Temporal at %s", temporal_settings.address)
             yield
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc from the API itself: no CDN needed
         title="Saga service",
         description="Starts sagas and reports saga-level status.",
         lifespan=lifespan,
@@ -54,6 +58,7 @@ def create_app(
     app.state.page_token_key = page_token_key(settings)
     install_error_handlers(app)
     install_api_error_handlers(app)
+    instrument_api(app, DEFINITIONS)
     limit_body_size(app, settings.max_body_bytes)
     routers = (health, orders, revise, sagas, saga_types, consumers, audit)
     for module in routers:

@@ -6,15 +6,16 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
-from common.web import configure_logging
+from observability.process import configure_process, service_name_of
 
 
 def serve(create_app: Callable[[Any], FastAPI], settings: Any) -> None:
-    configure_logging(settings.log_level)
+    configure_process(service_name_of(settings), settings.log_level)
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
         access_log=False,
+        log_config=None,  # uvicorn logs through our handlers (JSON or text)
     )

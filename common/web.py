@@ -1,7 +1,6 @@
 """The pieces every service app is made of: session dependency, errors, events, faults, health."""
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated
@@ -19,6 +18,8 @@ from common.idempotency import IdempotencyRecord
 from common.migrations import upgrade
 from common.outbox import OutboxEvent, events_router
 from common.settings import ServiceSettings
+from observability.logs import configure_logging as configure_process_logging
+from observability.web import instrument_app
 
 COMMON_TABLES: list[Table] = [table_of(OutboxEvent), table_of(IdempotencyRecord)]
 
@@ -59,12 +60,7 @@ Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 def configure_logging(level: str = "info") -> None:
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # One line per outgoing request (feed polls every 100 ms, participant calls) drowns the
-    # logs that matter; failures are logged by the callers.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_process_logging(level)
 
 
 def service_app(
@@ -103,6 +99,7 @@ def service_app(
         app.include_router(router)
     app.include_router(events_router())
     app.include_router(health_router())
+    instrument_app(app)
     return app
 
 

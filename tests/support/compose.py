@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings
 from activities.config import ParticipantUrls
 from api.config import ApiSettings, SagaSettings
 from common.temporal import TemporalSettings
+from observability.config import ObservabilitySettings, WorkerMetricsSettings
 from participants.accounting.config import Settings as AccountingSettings
 from participants.consumers.config import Settings as ConsumersSettings
 from participants.kitchen.config import Settings as KitchenSettings
@@ -27,13 +28,19 @@ TEMPORAL_SETUP = ROOT / "deploy" / "temporal" / "setup.sh"
 
 # The module each application service runs, and the settings that module reads.
 ROLES: dict[str, list[type[BaseSettings]]] = {
-    "participants.consumers": [ConsumersSettings],
-    "participants.orders": [OrdersSettings],
-    "participants.kitchen": [KitchenSettings],
-    "participants.accounting": [AccountingSettings],
-    "views.order_history": [OrderHistorySettings],
-    "worker": [TemporalSettings, ParticipantUrls, WorkerSettings],
-    "api": [ApiSettings, SagaSettings, TemporalSettings],
+    "participants.consumers": [ConsumersSettings, ObservabilitySettings],
+    "participants.orders": [OrdersSettings, ObservabilitySettings],
+    "participants.kitchen": [KitchenSettings, ObservabilitySettings],
+    "participants.accounting": [AccountingSettings, ObservabilitySettings],
+    "views.order_history": [OrderHistorySettings, ObservabilitySettings],
+    "worker": [
+        TemporalSettings,
+        ParticipantUrls,
+        WorkerSettings,
+        WorkerMetricsSettings,
+        ObservabilitySettings,
+    ],
+    "api": [ApiSettings, SagaSettings, TemporalSettings, ObservabilitySettings],
 }
 DATABASE_OWNERS = {
     "participants.consumers": "consumers",

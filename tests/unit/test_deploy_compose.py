@@ -24,7 +24,7 @@ from tests.support.compose import (
 from workflows.engine import SAGA_STATUS, SAGA_TYPE
 
 INFRASTRUCTURE = {"postgres", "temporal-schema", "temporal", "temporal-setup", "temporal-ui"}
-PUBLISHED = {"api", "temporal-ui"}
+PUBLISHED = {"api", "temporal-ui", "prometheus", "grafana"}
 ONE_SHOT = {"temporal-schema", "temporal-setup"}
 BROWSER_URLS = {"web_ui_url", "codec_cors_origin"}  # addresses for a browser, not for a container
 
@@ -79,6 +79,8 @@ def test_participants_view_worker_and_infrastructure_publish_no_port() -> None:
 def test_the_api_and_the_web_ui_publish_their_ports() -> None:
     assert services()["api"]["ports"] == ["8000:8000"]
     assert services()["temporal-ui"]["ports"] == ["127.0.0.1:8080:8080"]
+    assert services()["prometheus"]["ports"] == ["127.0.0.1:9090:9090"]
+    assert services()["grafana"]["ports"] == ["127.0.0.1:3000:3000"]
     assert listening_port("api") == 8000
 
 

@@ -12,6 +12,7 @@ from common.db import make_engine, read_only
 from common.errors import install_error_handlers
 from common.migrations import upgrade
 from common.web import health_router
+from observability.web import instrument_app
 from views.order_history.config import Settings
 from views.order_history.feeds import subscribers
 from views.order_history.routes import consumers, internal, orders, readiness
@@ -43,4 +44,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (consumers.router, orders.router, readiness.router, health_router()):
         app.include_router(router)
     app.include_router(internal.router)
+    instrument_app(app)
     return app
