@@ -10,7 +10,7 @@ from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExec
 from api.sagas.temporal import describe, temporal_errors
 from common.errors import NotFound
 from workflows.definition import SagaDefinition
-from workflows.publishing import state_from_memo
+from workflows.publishing import SAGA_KEY, SAGA_STATUS, state_from_memo
 from workflows.registry import DEFINITIONS
 from workflows.state import ErrorInfo, SagaState, SagaStatus, StepStatus
 
@@ -31,6 +31,11 @@ def state_of(
     if definition is None:
         raise NotFound("saga_not_found", f"saga {saga_id} not found")
     state = state_from_memo(saga_id, definition, description.start_time, memo)
+    if SAGA_KEY not in memo:  # nothing published yet, or a saga from before the read model
+        state.status = SagaStatus(
+            description.typed_search_attributes.get(SAGA_STATUS) or SagaStatus.RUNNING
+        )
+        state.closed_at = description.close_time
     if description.status == WorkflowExecutionStatus.RUNNING:
         _live_attempts(state, definition, description.raw_description.pending_activities)
     elif description.status != WorkflowExecutionStatus.COMPLETED:

@@ -87,3 +87,16 @@ async def test_status_answers_503_when_temporal_is_unreachable() -> None:
     for response in (one, many):
         assert response.status_code == 503, response.text
         assert response.json()["error"]["code"] == "temporal_unavailable"
+
+
+async def test_a_saga_no_worker_has_picked_up_yet_is_running_with_steps_pending(
+    stack: Stack, api: httpx.AsyncClient
+) -> None:
+    world = await new_world(stack.http, stack.participants)
+    saga_id = await start_on(stack, f"nobody-{uuid.uuid4().hex[:8]}", world)
+    response = await api.get(f"/sagas/{saga_id}")
+    assert response.status_code == 200, response.text
+    saga = response.json()
+    assert (saga["status"], saga["closed_at"]) == ("RUNNING", None)
+    assert set(steps(saga).values()) == {"PENDING"}
+    await stack.client.get_workflow_handle(saga_id).terminate("no worker serves this queue")
