@@ -82,6 +82,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
         headers = rejection_headers(exc.status, exc.body())
+        if exc.status == 503:  # an outage: worth asking again shortly
+            headers = {**(headers or {}), "Retry-After": "1"}
         return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)

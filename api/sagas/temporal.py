@@ -8,10 +8,10 @@ from typing import Any
 from temporalio.client import WorkflowExecutionDescription, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.error_handlers import TRANSIENT
 from common.errors import DomainError, NotFound
 
 RPC_TIMEOUT = timedelta(seconds=5)
-OUTAGES = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
 
 
 class TemporalUnavailable(DomainError):
@@ -24,7 +24,7 @@ def temporal_errors() -> Iterator[None]:
     try:
         yield
     except RPCError as error:
-        if error.status in OUTAGES:
+        if error.status in TRANSIENT:
             raise _unavailable(error.message) from error
         raise
     except RuntimeError as error:  # a lazy client's first call finds no server
