@@ -51,10 +51,14 @@ class CommitSignal:
         moved, self._moved = self._moved, asyncio.Event()
         moved.set()
 
-    async def next_commit(self) -> None:
+    async def moved_past(self, seen: int) -> None:
+        """Returns once a commit after count `seen` has been counted. Checks the count, not only
+        the wake-up: a commit counted before this coroutine first runs would otherwise be missed
+        (its wake-up set the event this waiter had not yet picked up)."""
         self.waiters += 1
         try:
-            await self._moved.wait()
+            while self.count == seen:
+                await self._moved.wait()
         finally:
             self.waiters -= 1
 

@@ -115,7 +115,7 @@ async def _commit_within(
     """Whether an event committed since `seen` within `timeout`, the client still waiting."""
     if signal.count != seen:
         return True
-    commit = asyncio.ensure_future(signal.next_commit())
+    commit = asyncio.ensure_future(signal.moved_past(seen))
     try:
         done, _ = await asyncio.wait({commit, gone}, timeout=timeout, return_when="FIRST_COMPLETED")
     finally:
