@@ -93,13 +93,13 @@ def service_app(
     app.state.read_engine = read_only(engine)  # made once: every read request uses it
     app.state.settings = settings
     install_error_handlers(app)
-    if settings.faults_enabled:
-        app.state.faults = install_faults(app)
     for router in routers:
         app.include_router(router)
     app.include_router(events_router())
     app.include_router(health_router())
     instrument_app(app)
+    if settings.faults_enabled:  # last, so outermost: a dropped connection reaches the socket
+        app.state.faults = install_faults(app)
     return app
 
 
