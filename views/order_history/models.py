@@ -47,7 +47,7 @@ class OrderHistory(SQLModel, table=True):
     line_items: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
-    total_cents: int | None = None
+    total_cents: int | None = Field(default=None, sa_column=Column(BigInteger))  # 64-bit cents
     order_state: str | None = Field(default=None, max_length=30)
     ticket_state: str | None = Field(default=None, max_length=30)
     authorization_state: str | None = Field(default=None, max_length=30)
