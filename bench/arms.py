@@ -11,6 +11,7 @@ class Arm:
     worker: str = "run"  # a profile of bench.worker
     via_api: bool = False
     local_activities: bool = False
+    wait: str = "result"  # how the client learns the end: "result", "poll" or "long-poll"
     about: str = ""
 
 
@@ -24,6 +25,20 @@ ARMS = {
             "hand-written", "hand", about="plain workflow, same activities, try/except compensation"
         ),
         Arm("api", "engine", via_api=True, about="POST /orders, then the workflow result"),
+        Arm(
+            "api-poll",
+            "engine",
+            via_api=True,
+            wait="poll",
+            about="POST /orders, then GET /sagas/{id} every 250 ms until it ends",
+        ),
+        Arm(
+            "api-wait",
+            "engine",
+            via_api=True,
+            wait="long-poll",
+            about="POST /orders, then GET /sagas/{id}?wait_seconds=30 until it ends",
+        ),
         Arm("temporal-only", "noop", about="six no-op activities"),
         Arm(
             "default-config",
@@ -47,7 +62,7 @@ ARMS = {
         Arm("engine-local", "engine", local_activities=True, about="engine, local activities"),
     ]
 }
-MAIN_ARMS = ["engine", "hand-written", "api", "temporal-only", "default-config"]
+MAIN_ARMS = ["engine", "hand-written", "api-poll", "api-wait", "temporal-only", "default-config"]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 
 Latency is start→terminal as the client sees it: from issuing the start (the Temporal start
 call, or `POST /orders` for the API arm) to the workflow result, awaited with the Temporal
-client's long poll (`handle.result()`), not by polling `GET /sagas/{id}`.
+client's long poll (`handle.result()`) for the `api` arm; `api-poll` reads `GET /sagas/{id}` every
+250 ms as a polling client does, `api-wait` long-polls it with `wait_seconds`.
 
 The engine arm starts the CreateOrder workflow with the API's own `start_saga` (search
 attributes set at start, the same id and conflict policies), so that `api` minus `engine` is
@@ -98,11 +99,34 @@ async def one_saga(target: Target, gate: asyncio.Semaphore | None = None) -> Sam
         except Exception as error:
             return Sample(start, time.perf_counter(), False, f"start: {error}")
     try:
-        result = await handle.result()
+        result = await finished(target, handle)
     except Exception as error:
         return Sample(start, time.perf_counter(), False, f"{type(error).__name__}: {error}")
     ok = target.completed(result)
     return Sample(start, time.perf_counter(), ok, "" if ok else str(result)[:200], handle.id)
+
+
+ENDED = {"COMPLETED", "COMPENSATED", "CANCELLED", "FAILED", "NEEDS_ATTENTION"}
+POLL_SECONDS = 0.25
+
+
+async def finished(target: Target, handle: WorkflowHandle[Any, Any]) -> Any:
+    """The saga's end as the arm's client learns it: the workflow result (Temporal's long poll),
+    or the API's status read, polled every 250 ms or long-polled with `wait_seconds`."""
+    if target.arm.wait == "result":
+        return await handle.result()
+    assert target.http is not None
+    headers = {"Authorization": f"Bearer {API_TOKEN}"}
+    long_poll = target.arm.wait == "long-poll"
+    params = {"wait_seconds": 30} if long_poll else {}
+    url = f"{target.api_url}/sagas/{handle.id}"
+    while True:
+        response = await target.http.get(url, params=params, headers=headers)
+        body: dict[str, Any] = response.json()
+        if response.status_code == 200 and body["status"] in ENDED:
+            return body
+        if not long_poll:
+            await asyncio.sleep(POLL_SECONDS)  # what a polling client does between reads
 
 
 @dataclass
