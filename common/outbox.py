@@ -92,6 +92,9 @@ def read_page(engine: Engine, after: int, limit: int) -> EventPage:
     return EventPage(events=events, last_seq=events[-1].seq if events else after)
 
 
+RECHECK_SECONDS = 1.0
+
+
 async def wait_for_page(
     engine: Engine, after: int, limit: int, wait_seconds: float, gone: "asyncio.Future[Any]"
 ) -> EventPage:
@@ -103,10 +106,11 @@ async def wait_for_page(
         seen = signal.count  # before reading: a commit during the read is not missed
         page = await run_in_threadpool(read_page, engine, after, limit)
         remaining = deadline - loop.time()
-        if page.events or remaining <= 0:
+        if page.events or remaining <= 0 or gone.done():
             return page
-        if not await _commit_within(signal, seen, remaining, gone):
-            return page
+        # Woken by a commit, or a slice of the wait gone by: read again. The slice bounds the
+        # delay should a wake-up ever go astray (one indexed read per second per waiting poll).
+        await _commit_within(signal, seen, min(remaining, RECHECK_SECONDS), gone)
 
 
 async def _commit_within(
