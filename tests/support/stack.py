@@ -15,6 +15,7 @@ from activities.config import ParticipantUrls
 from activities.registry import http_client, saga_activities
 from api.config import ApiSettings, SagaSettings
 from api.main import create_app as create_api
+from audit.config import AuditConfig, AuditSettings
 from common.temporal import TemporalSettings, data_converter
 from participants.accounting.config import Settings as AccountingSettings
 from participants.accounting.main import create_app as create_accounting
@@ -115,7 +116,12 @@ def start_api(
         {"address": target, "namespace": client.namespace, "task_queue": task_queue}
         | dict(temporal_options or {})
     )
-    return start_server(create_api(settings, sagas, temporal))
+    app = create_api(settings, sagas, temporal)
+    app.state.audit_config = AuditConfig(  # the audit reads this stack's services
+        urls=participants.urls(),
+        settings=AuditSettings(order_history_url=settings.order_history_url),
+    )
+    return start_server(app)
 
 
 def with_converter_of(client: Client, temporal_options: Mapping[str, Any]) -> Client:
