@@ -17,9 +17,13 @@ from tests.reliability.stack import ProcessStack
 
 SAGAS = 3
 STEP_TIMEOUT_SECONDS = 3
+ROUND_ATTEMPTS = 4
 
 
-@pytest.mark.saga_env(SAGA_STEP_TIMEOUT_SECONDS=str(STEP_TIMEOUT_SECONDS))
+# A round of 4 attempts at 3 s, then the next round's timeout (6 s) outlasts the late answer (4 s).
+@pytest.mark.saga_env(
+    SAGA_STEP_TIMEOUT_SECONDS=str(STEP_TIMEOUT_SECONDS), SAGA_STEP_MAX_ATTEMPTS=str(ROUND_ATTEMPTS)
+)
 async def test_a_pivot_answering_too_late_every_time_still_completes(stack: ProcessStack) -> None:
     world = await seed(stack, credit_cents=SAGAS * MENU_PRICE)
     late = {"when": "after", "status": None, "delay_ms": STEP_TIMEOUT_SECONDS * 1000 + 1000}
