@@ -8,6 +8,8 @@ from fastapi import FastAPI
 
 from common.web import configure_logging
 
+GRACEFUL_SHUTDOWN_SECONDS = 3
+
 
 def serve(create_app: Callable[[Any], FastAPI], settings: Any) -> None:
     configure_logging(settings.log_level)
@@ -17,4 +19,8 @@ def serve(create_app: Callable[[Any], FastAPI], settings: Any) -> None:
         port=settings.port,
         log_level=settings.log_level,
         access_log=False,
+        # A stopping server waits for requests in flight; an event feed's long poll would hold
+        # it up to its wait_seconds. Calls take milliseconds, so what still runs after this is
+        # a long poll, and its client simply asks again (another replica, or after the restart).
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
