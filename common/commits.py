@@ -68,7 +68,9 @@ _signals: WeakKeyDictionary[Engine, CommitSignal] = WeakKeyDictionary()
 
 def signal_of(engine: Engine) -> CommitSignal:
     """The commit signal of the database behind `engine`, one per engine object."""
-    return _signals.setdefault(engine, CommitSignal())
+    if (signal := _signals.get(engine)) is None:
+        signal = _signals[engine] = CommitSignal()
+    return signal
 
 
 def notify_on_commit(session: Session) -> None:

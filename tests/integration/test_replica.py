@@ -12,7 +12,7 @@ import participants.orders.main as orders_main
 from common.commits import signal_of
 from common.dead_letters import DeadLetter
 from common.outbox import record_event
-from common.subscriber import Event, SubscriptionCursor
+from common.subscriber import Event, SubscriberStatus, SubscriptionCursor
 from common.web import engine_of
 from participants.kitchen.config import Settings as KitchenSettings
 from participants.kitchen.main import create_app as create_kitchen
@@ -151,7 +151,8 @@ def test_an_event_the_replica_cannot_apply_is_set_aside_and_later_events_apply(
         with httpx.Client(base_url=server.url) as orders:
             wait_for_replica(orders, ajanta)
             missing = orders.get("/restaurants/bad").status_code
-        status = server.app.state.replica.status()
+        # the status is updated once the batch's transaction (which the probe above saw) returns
+        status = eventually(lambda: _status_at(server, 2))
         set_aside = dead_letters(server)
     finally:
         server.stop()
@@ -184,6 +185,12 @@ def test_a_database_error_retries_the_batch_instead_of_setting_events_aside(
     finally:
         server.stop()
     assert attempts == [1, 1] and set_aside == []
+
+
+def _status_at(server: RunningServer, seq: int) -> SubscriberStatus:
+    status: SubscriberStatus = server.app.state.replica.status()
+    assert status.last_seq == seq
+    return status
 
 
 def dead_letters(server: RunningServer) -> list[DeadLetter]:
