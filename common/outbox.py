@@ -110,21 +110,18 @@ async def wait_for_page(
             return page
         # Woken by a commit, or a slice of the wait gone by: read again. The slice bounds the
         # delay should a wake-up ever go astray (one indexed read per second per waiting poll).
-        await _commit_within(signal, seen, min(remaining, RECHECK_SECONDS), gone)
+        await _next_commit(signal, seen, min(remaining, RECHECK_SECONDS), gone)
 
 
-async def _commit_within(
+async def _next_commit(
     signal: CommitSignal, seen: int, timeout: float, gone: "asyncio.Future[Any]"
-) -> bool:
-    """Whether an event committed since `seen` within `timeout`, the client still waiting."""
-    if signal.count != seen:
-        return True
+) -> None:
+    """Returns once an event committed since `seen`, the client left, or `timeout` passed."""
     commit = asyncio.ensure_future(signal.moved_past(seen))
     try:
-        done, _ = await asyncio.wait({commit, gone}, timeout=timeout, return_when="FIRST_COMPLETED")
+        await asyncio.wait({commit, gone}, timeout=timeout, return_when="FIRST_COMPLETED")
     finally:
         commit.cancel()
-    return commit in done
 
 
 async def _disconnected(request: Request) -> None:
