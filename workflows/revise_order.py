@@ -29,6 +29,7 @@ class ReviseOrderInput:
     order_id: str
     line_items: list[LineItem]
     options: SagaOptions = field(default_factory=SagaOptions)
+    attempt: int = 1  # a new attempt after a COMPENSATED one gets new idempotency keys
 
 
 def revise_order_saga_id(order_id: str, revision: int) -> str:

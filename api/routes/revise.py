@@ -17,7 +17,7 @@ from api.deps import (
     TemporalSettingsDep,
 )
 from api.proxy import get_json
-from api.sagas.start import REQUEST_HASH, Started, request_hash, start_saga
+from api.sagas.start import REQUEST_HASH, Started, next_attempt, request_hash, start_saga
 from api.schemas import LineItemIn, OrderAccepted, PathId
 from common.errors import Conflict, DomainError, NotFound
 from common.idempotency import IdempotencyKey
@@ -57,12 +57,14 @@ async def revise_order(
         return OrderAccepted(order_id=order_id, saga_id=repeat.saga_id, status=repeat.status)
     if order["state"] != "APPROVED":
         raise not_revisable(order_id, f"it is {order['state']}")
+    saga_id = revise_order_saga_id(order_id, revision)
+    attempt = await next_attempt(temporal, saga_id)  # the next one after a compensated attempt
     saga_input = ReviseOrderInput(
         order_id,
         [LineItem(item.menu_item_id, item.quantity) for item in body.line_items],
         sagas.options(sagas.revise_order_deadline_seconds),
+        attempt,
     )
-    saga_id = revise_order_saga_id(order_id, revision)
     try:
         started = await start_saga(
             temporal,
@@ -71,6 +73,7 @@ async def revise_order(
             saga_id,
             temporal_settings.task_queue,
             fingerprint,
+            attempt,
         )
     except DomainError as error:  # another request started this revision first
         raise await _taken(temporal, order_id, saga_id) from error
@@ -106,8 +109,8 @@ async def _taken(client: Client, order_id: str, saga_id: str) -> Conflict:
     status = found[0].status if found else SagaStatus.RUNNING.value
     if status not in CLOSED_STATUSES:
         return not_revisable(order_id, f"revision {saga_id} is in progress")
-    # One saga per revision number: a compensated revision is not started again with the same
-    # idempotency keys, which the participants would answer with the first attempt's answers.
+    # A revision that ended for good (FAILED) is not started again under its id: its outcome
+    # is for an operator to look at. A compensated one is tried again as a new attempt.
     return Conflict(
         "revision_already_attempted", f"saga {saga_id} already tried this revision: {status}"
     )

@@ -252,7 +252,7 @@ async def test_of_two_concurrent_revisions_one_starts(stack: Stack, api: httpx.A
     assert (await saga_ends(api, f"revise-order-{order_id}-1"))["status"] == "COMPLETED"
 
 
-async def test_a_compensated_revision_is_not_attempted_again_under_its_id(
+async def test_a_compensated_revision_is_tried_again_as_a_new_attempt(
     stack: Stack, api: httpx.AsyncClient
 ) -> None:
     world = await new_world(stack.http, stack.participants)
@@ -263,5 +263,25 @@ async def test_a_compensated_revision_is_not_attempted_again_under_its_id(
 
     again = await revise(api, order_id, items(world, (1, 1)))
 
-    assert again.status_code == 409, again.text
-    assert again.json()["error"]["code"] == "revision_already_attempted"
+    assert again.status_code == 202, again.text
+    assert again.json()["saga_id"] == saga_id  # the same revision number, a new attempt
+    saga = await saga_ends(api, saga_id)
+    assert saga["status"] == "COMPLETED", saga
+    order = (await stack.http.get(f"{stack.participants.orders.url}/orders/{order_id}")).json()
+    assert (order["state"], order["revision"], order["total_cents"]) == ("APPROVED", 1, 350)
+
+
+async def test_a_repeated_request_answers_the_compensated_attempt(
+    stack: Stack, api: httpx.AsyncClient
+) -> None:
+    world = await new_world(stack.http, stack.participants)
+    order_id = await approved_order(api, world)
+    unknown = [{"menu_item_id": "sushi", "quantity": 1}]
+    key = unique("k")
+    saga_id = (await revise(api, order_id, unknown, key=key)).json()["saga_id"]
+    assert (await saga_ends(api, saga_id))["status"] == "COMPENSATED"
+
+    repeat = await revise(api, order_id, unknown, key=key)
+
+    assert repeat.status_code == 202, repeat.text
+    assert (repeat.json()["saga_id"], repeat.json()["status"]) == (saga_id, "COMPENSATED")
