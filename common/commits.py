@@ -82,6 +82,10 @@ def notify_on_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    # SQLAlchemy reports a savepoint's release as a commit too: waking the feed then would have
+    # it read before the real commit, and the real one would wake nobody.
+    if session.in_nested_transaction():
+        return
     signal: CommitSignal | None = session.info.pop(_PENDING, None)
     if signal is not None:
         signal.committed()
@@ -89,7 +93,10 @@ def _after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)  # the event was rolled back with it
+    # A savepoint rolled back may leave events recorded before it: keep the flag then (a wake-up
+    # too many costs one read; one too few, the whole wait).
+    if not session.in_nested_transaction():
+        session.info.pop(_PENDING, None)  # the event was rolled back with it
 
 
 async def listen_for_commits(database_url: str, signal: CommitSignal) -> None:

@@ -92,7 +92,9 @@ def read_page(engine: Engine, after: int, limit: int) -> EventPage:
     return EventPage(events=events, last_seq=events[-1].seq if events else after)
 
 
-RECHECK_SECONDS = 1.0
+# A waiting poll re-reads this often even without a wake-up: a safety net only (every commit of
+# an event wakes it), so it is rare enough to cost nothing while the stack idles.
+RECHECK_SECONDS = 10.0
 
 
 async def wait_for_page(
@@ -109,7 +111,7 @@ async def wait_for_page(
         if page.events or remaining <= 0 or gone.done():
             return page
         # Woken by a commit, or a slice of the wait gone by: read again. The slice bounds the
-        # delay should a wake-up ever go astray (one indexed read per second per waiting poll).
+        # delay should a wake-up ever go astray.
         await _next_commit(signal, seen, min(remaining, RECHECK_SECONDS), gone)
 
 
