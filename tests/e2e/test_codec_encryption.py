@@ -103,3 +103,21 @@ async def test_the_codec_endpoint_decodes_stored_payloads_with_the_token_only(
     assert decoded.status_code == 200, decoded.text
     [payload] = decoded.json()["payloads"]
     assert world.consumer_id.encode() in base64.b64decode(payload["data"])
+
+
+async def test_the_web_ui_summary_is_encrypted_and_decodes_with_the_codec(
+    encrypted_stack: Stack, temporal_client: Client
+) -> None:
+    world = await new_world(encrypted_stack.http, encrypted_stack.participants)
+    async with encrypted_stack.api_client() as api:
+        accepted = await place_order(api, world.order((0, 1)))
+        await saga_ends(api, accepted["saga_id"])
+    stored = await temporal_client.get_workflow_handle(accepted["saga_id"]).describe()
+    metadata = stored.raw_description.execution_config.user_metadata
+    assert (metadata.summary.metadata["encoding"], metadata.details.metadata["encoding"]) == (
+        ENCODING,
+        ENCODING,
+    )
+    decoded = await encrypted_stack.client.get_workflow_handle(accepted["saga_id"]).describe()
+    assert (await decoded.static_summary() or "").startswith("CreateOrder · order ")
+    assert world.consumer_id in (await decoded.static_details() or "")
