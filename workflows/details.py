@@ -15,11 +15,17 @@ HEADER = (
 
 
 def current_details(state: SagaState) -> str:
-    """The saga's status, pivot, step table and operator actions, in Temporal Markdown."""
+    """The saga's status, pivot, step table (an error by its code), the steps' error messages
+    and the operator actions, in Temporal Markdown."""
     rows = "\n".join(_row(step) for step in state.steps)
-    return "\n\n".join(
-        [_status_line(state), _pivot_line(state), f"{HEADER}\n{rows}", _operator_lines(state)]
-    )
+    parts = [_status_line(state), _pivot_line(state), f"{HEADER}\n{rows}", _error_lines(state)]
+    return "\n\n".join(part for part in [*parts, _operator_lines(state)] if part)
+
+
+def _error_lines(state: SagaState) -> str:
+    """The messages, below the table: the Web UI's panel is too narrow for them in a cell."""
+    errors = [f"* `{step.name}`: {_line(_error(step.error))}" for step in state.steps if step.error]
+    return "**Errors**\n\n" + "\n".join(errors) if errors else ""
 
 
 def _status_line(state: SagaState) -> str:
@@ -37,11 +43,13 @@ def _pivot_line(state: SagaState) -> str:
 
 
 def _row(step: StepState) -> str:
-    compensation = step.compensation or "—"
+    """A step's row: its error by code only (the messages follow the table); names and statuses
+    as code spans, whose backgrounds keep cells apart where the UI draws them unpadded."""
+    compensation = f"`{step.compensation}`" if step.compensation else "—"
     compensation_attempts = str(step.compensation_attempts) if step.compensation else "—"
     cells = [
-        step.name, step.kind, step.status.value, str(step.attempts), compensation,
-        compensation_attempts, _error(step.error) if step.error else "",
+        f"`{step.name}`", step.kind, f"`{step.status.value}`", str(step.attempts), compensation,
+        compensation_attempts, step.error.code if step.error else "",
     ]  # fmt: skip
     return "| " + " | ".join(_cell(cell) for cell in cells) + " |"
 

@@ -26,14 +26,14 @@ def static_summary(saga_type: str, saga_input: Any, attempt: int = 1) -> str:
 
 
 def static_details(saga_input: Any) -> str:
-    """The saga input as Markdown: a bullet per plain value, a table per list."""
+    """The saga input as Markdown: a bullet per plain value, a bullet list per list."""
     plain = [
         f"* **{_label(name)}**: `{_code(value)}`"
         for name, value in _shown(saga_input)
         if not isinstance(value, list)
     ]
     lists = [
-        f"**{_label(name)}**\n\n{_table(value)}"
+        f"**{_label(name)}**\n\n{_items(value)}"
         for name, value in _shown(saga_input)
         if isinstance(value, list)
     ]
@@ -49,14 +49,19 @@ def _plain(value: Any) -> bool:
     return isinstance(value, str | int | float | bool | list)
 
 
-def _table(items: list[Any]) -> str:
-    """Dataclass items as a table with one column per field; other items as a bullet list."""
-    if not items or not dataclasses.is_dataclass(items[0]):
-        return "\n".join(f"* `{_code(item)}`" for item in items) or "(none)"
-    columns = [f.name for f in dataclasses.fields(items[0])]
-    header = f"| {' | '.join(columns)} |\n|{' --- |' * len(columns)}"
-    rows = [f"| {' | '.join(_code(getattr(i, c)) for c in columns)} |" for i in items]
-    return "\n".join([header, *rows])
+def _items(items: list[Any]) -> str:
+    """One bullet per item; a dataclass item as its fields, e.g. `menu_item_id: curry · quantity: 2`."""
+    if not items:
+        return "(none)"
+    return "\n".join(f"* {_item(item)}" for item in items)
+
+
+def _item(item: Any) -> str:
+    if not dataclasses.is_dataclass(item) or isinstance(item, type):
+        return f"`{_code(item)}`"
+    return " · ".join(
+        f"{f.name}: `{_code(getattr(item, f.name))}`" for f in dataclasses.fields(item)
+    )
 
 
 def _label(name: str) -> str:

@@ -31,7 +31,7 @@ def test_the_details_show_the_input_without_its_options() -> None:
         "* **consumer id**: `c-7`\n"
         "* **restaurant id**: `r-3`\n\n"
         "**line items**\n\n"
-        "| menu_item_id | quantity |\n| --- | --- |\n| curry | 2 |\n| naan | 1 |"
+        "* menu_item_id: `curry` · quantity: `2`\n* menu_item_id: `naan` · quantity: `1`"
     )
     assert "deadline" not in static_details(CREATE)
 
