@@ -9,6 +9,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import Client, WorkflowHandle
 
+from tests.e2e.test_local_activities import start_local
 from tests.support.sagas import Faults, place_order, saga_ends, step_runs
 from tests.support.seed import new_world
 from tests.support.stack import Stack
@@ -28,17 +29,16 @@ def step_rows(details: str) -> dict[str, list[str]]:
     return {row[0]: row[1:] for row in cells}
 
 
-async def activity_summaries(client: Client, handle: WorkflowHandle[Any, Any]) -> list[str]:
-    """The summary of every ActivityTaskScheduled event, in history order, decoded as the
-    client decodes payloads (with its codec, when encryption is on)."""
-    converter = client.data_converter
+async def activity_summaries(
+    client: Client,
+    handle: WorkflowHandle[Any, Any],
+    event_type: EventType.ValueType = EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+) -> list[str]:
+    """The summary of every event of `event_type` (a local activity's is its marker), in history
+    order, decoded as the client decodes payloads (with its codec, when encryption is on)."""
     history = await handle.fetch_history()
-    scheduled = [
-        event.user_metadata.summary
-        for event in history.events
-        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-    ]
-    return [str(summary) for summary in await converter.decode(scheduled)]
+    summaries = [e.user_metadata.summary for e in history.events if e.event_type == event_type]
+    return [str(summary) for summary in await client.data_converter.decode(summaries)]
 
 
 async def test_a_completed_saga_shows_its_steps_summary_and_activities(
@@ -118,3 +118,15 @@ async def test_a_running_saga_shows_the_step_it_waits_on(
     assert step_rows(details)["authorize_card"][1] == "PENDING"
     await faults.release(stack.participants.kitchen, held)
     await saga_ends(api, accepted["saga_id"])
+
+
+async def test_local_activities_carry_the_same_summaries(
+    stack: Stack, api: httpx.AsyncClient
+) -> None:
+    world = await new_world(stack.http, stack.participants)
+    _, saga_id = await start_local(stack, world)
+    await saga_ends(api, saga_id)
+    handle = stack.client.get_workflow_handle(saga_id)
+    markers = await activity_summaries(stack.client, handle, EventType.EVENT_TYPE_MARKER_RECORDED)
+    assert markers[:2] == ["create_order · action", "verify_consumer · action"]
+    assert len(markers) == 6
