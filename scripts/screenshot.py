@@ -117,9 +117,12 @@ def pages(sagas: dict[str, str]) -> Iterator[tuple[str, str, str]]:
 def main() -> None:
     browser = chromium()
     IMAGES.mkdir(parents=True, exist_ok=True)
-    with running_stack():
-        for name, url, window in pages(run_sagas()):
-            capture(browser, url, window, IMAGES / f"{name}.png")
+    try:
+        with running_stack():
+            for name, url, window in pages(run_sagas()):
+                capture(browser, url, window, IMAGES / f"{name}.png")
+    except RuntimeError as error:  # a service that did not start: say which, as `make run` does
+        sys.exit(f"error: {error}")
 
 
 if __name__ == "__main__":
