@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo test lint typecheck unit bench clean
+.PHONY: install run demo test lint typecheck unit bench screenshot clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Web UI pictures of a completed and a compensated saga into docs/images/ (needs Debian's chromium).
+screenshot: $(STAMP)
+	$(BIN)/python -m scripts.screenshot
 
 clean:
 	rm -rf .data .mypy_cache .ruff_cache .pytest_cache

@@ -17,9 +17,15 @@ async def call_step(
     if local:
         return await _local_activity(name, call, timeout, retry)
     outcome: StepOutcome = await workflow.execute_activity(
-        name, call, result_type=StepOutcome, start_to_close_timeout=timeout, retry_policy=retry
-    )
+        name, call, result_type=StepOutcome, start_to_close_timeout=timeout, retry_policy=retry,
+        summary=summary_of(call),
+    )  # fmt: skip
     return outcome
+
+
+def summary_of(call: StepCall) -> str:
+    """The activity's one-line summary in the Web UI, e.g. `create_ticket · compensation`."""
+    return f"{call.step} · {call.role}"
 
 
 def retry_policy(options: SagaOptions, maximum_attempts: int) -> RetryPolicy:
@@ -49,8 +55,9 @@ async def _local_activity(
     idempotent (docs/performance.md)."""
     try:
         outcome: StepOutcome = await workflow.execute_local_activity(
-            name, call, result_type=StepOutcome, start_to_close_timeout=timeout, retry_policy=retry
-        )
+            name, call, result_type=StepOutcome, start_to_close_timeout=timeout, retry_policy=retry,
+            summary=summary_of(call),
+        )  # fmt: skip
     except ActivityError:
         raise
     except FailureError as cause:

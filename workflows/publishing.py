@@ -20,6 +20,7 @@ from temporalio import workflow
 from temporalio.common import SearchAttributeKey
 
 from workflows.definition import SagaDefinition
+from workflows.details import current_details
 from workflows.state import (
     ErrorInfo,
     OperatorAction,
@@ -111,6 +112,7 @@ class Publisher:
 
     def flush(self) -> None:
         self.dirty = False
+        workflow.set_current_details(current_details(self.state))  # the Web UI's; no command
         updates = {k: v for k, v in memo_of(self.state).items() if self.published.get(k) != v}
         if updates:
             workflow.upsert_memo(updates)

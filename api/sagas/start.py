@@ -14,6 +14,7 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from api.sagas.summary import static_details, static_summary
 from api.sagas.temporal import describe, temporal_errors
 from common.errors import DomainError, NotFound
 from workflows.publishing import ATTEMPT_KEY, SAGA_KEY, SAGA_STATUS, SAGA_TYPE
@@ -85,6 +86,8 @@ async def _start(
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             memo=memo or None,
             search_attributes=attributes,
+            static_summary=static_summary(workflow, saga_input, attempt),
+            static_details=static_details(saga_input),
         )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from temporalio.api.common.v1 import Payload
+from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import Client
 
 from common.codec import ENCODING
@@ -47,6 +48,15 @@ async def started_input(plain_client: Client, saga_id: str) -> Payload:
     return payload
 
 
+async def one_item_saga(stack: Stack) -> tuple[World, str]:
+    """A Create Order saga of one item run to its end: the world it ran in and its id."""
+    world = await new_world(stack.http, stack.participants)
+    async with stack.api_client() as api:
+        accepted = await place_order(api, world.order((0, 1)))
+        await saga_ends(api, accepted["saga_id"])
+    return world, str(accepted["saga_id"])
+
+
 def private_values(world: World, *more: str) -> list[bytes]:
     return [value.encode() for value in (world.consumer_id, *(i["id"] for i in world.menu), *more)]
 
@@ -83,11 +93,8 @@ async def test_a_rejection_keeps_its_error_message_encrypted(
 async def test_the_codec_endpoint_decodes_stored_payloads_with_the_token_only(
     encrypted_stack: Stack, temporal_client: Client
 ) -> None:
-    world = await new_world(encrypted_stack.http, encrypted_stack.participants)
-    async with encrypted_stack.api_client() as api:
-        accepted = await place_order(api, world.order((0, 1)))
-        await saga_ends(api, accepted["saga_id"])
-    stored = await started_input(temporal_client, accepted["saga_id"])
+    world, saga_id = await one_item_saga(encrypted_stack)
+    stored = await started_input(temporal_client, saga_id)
     body = {
         "payloads": [
             {
@@ -103,3 +110,21 @@ async def test_the_codec_endpoint_decodes_stored_payloads_with_the_token_only(
     assert decoded.status_code == 200, decoded.text
     [payload] = decoded.json()["payloads"]
     assert world.consumer_id.encode() in base64.b64decode(payload["data"])
+
+
+async def test_the_web_ui_metadata_is_encrypted_and_decodes_with_the_codec(
+    encrypted_stack: Stack, temporal_client: Client
+) -> None:
+    world, saga_id = await one_item_saga(encrypted_stack)
+    stored = await temporal_client.get_workflow_handle(saga_id).describe()
+    metadata = stored.raw_description.execution_config.user_metadata
+    assert (metadata.summary.metadata["encoding"], metadata.details.metadata["encoding"]) == (
+        ENCODING,
+        ENCODING,
+    )
+    handle = encrypted_stack.client.get_workflow_handle(saga_id)
+    decoded = await handle.describe()
+    assert (await decoded.static_summary() or "").startswith("CreateOrder · order ")
+    assert world.consumer_id in (await decoded.static_details() or "")
+    metadata = await handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)
+    assert metadata.current_details.startswith("**CreateOrder** saga: **COMPLETED**")
