@@ -1,12 +1,14 @@
 """Record real histories of every saga type and outcome into tests/histories/.
 
     python -m scripts.record_histories            # a test stack of its own (dev server included)
-    python -m scripts.record_histories --only create_order-completed
+    python -m scripts.record_histories --only create-completed
 
-Each history is `WorkflowHistory.to_json()` of one saga run on the current code;
+Each history is `WorkflowHistory.to_json()` of one saga run on the current code, in
+`<SagaType>-v<version>-<outcome>.json` (the version new sagas of the type run);
 tests/unit/test_committed_histories.py replays them all, so a change of a saga's code that
 would break the sagas already running fails CI (docs/sagas.md, "Changing a saga safely").
-Record again only when the change is meant to be incompatible: a new definition version.
+Record after adding a definition version (the files of older versions stay while a saga may
+run on them); delete a version's files when the version is retired.
 """
 
 import argparse
@@ -26,6 +28,7 @@ from tests.support.seed import World, new_world
 from tests.support.servers import RunningServer
 from tests.support.stack import Stack, running_stack
 from tests.support.temporal import start_dev_server
+from workflows.registry import SAGAS
 
 HISTORIES = Path(__file__).resolve().parent.parent / "tests" / "histories"
 Json = dict[str, Any]
@@ -130,16 +133,23 @@ async def revise_card_declined(run: Run) -> str:
     return await run.ends(accepted["saga_id"], "COMPENSATED")
 
 
-SCENARIOS: dict[str, Scenario] = {
-    "create_order-completed": create_completed,
-    "create_order-compensated-card_declined": create_card_declined,
-    "create_order-cancelled": create_cancelled,
-    "create_order-resolved-skip": create_resolved,
-    "cancel_order-completed": cancel_completed,
-    "cancel_order-compensated": cancel_compensated,
-    "revise_order-completed": revise_completed,
-    "revise_order-compensated-card_declined": revise_card_declined,
+SCENARIOS: dict[str, tuple[str, Scenario]] = {  # name → saga type, scenario
+    "create-completed": ("CreateOrder", create_completed),
+    "create-card_declined": ("CreateOrder", create_card_declined),
+    "create-cancelled": ("CreateOrder", create_cancelled),
+    "create-resolved_skip": ("CreateOrder", create_resolved),
+    "cancel-completed": ("CancelOrder", cancel_completed),
+    "cancel-compensated": ("CancelOrder", cancel_compensated),
+    "revise-completed": ("ReviseOrder", revise_completed),
+    "revise-card_declined": ("ReviseOrder", revise_card_declined),
 }
+
+
+def file_name(name: str) -> str:
+    """`<SagaType>-v<version>-<outcome>.json`, the version new sagas of the type run now."""
+    saga_type, _ = SCENARIOS[name]
+    version = SAGAS.types[saga_type].newest.version
+    return f"{saga_type}-v{version}-{name.split('-', 1)[1]}.json"
 
 
 async def _held(run: Run, server: RunningServer, rule: str) -> None:
@@ -150,14 +160,14 @@ async def _held(run: Run, server: RunningServer, rule: str) -> None:
 
 
 async def record(stack: Stack, names: list[str], folder: Path) -> None:
-    """Run each scenario on `stack` and write its saga's history to `folder/<name>.json`."""
+    """Run each scenario on `stack` and write its saga's history to `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     async with stack.api_client() as api, fault_rules(stack.http) as faults:
         for name in names:
-            saga_id = await SCENARIOS[name](Run(stack, api, faults))
+            saga_id = await SCENARIOS[name][1](Run(stack, api, faults))
             await faults.clear()
             history = await stack.client.get_workflow_handle(saga_id).fetch_history()
-            (folder / f"{name}.json").write_text(history.to_json() + "\n")
+            (folder / file_name(name)).write_text(history.to_json() + "\n")
             print(f"{name}: {saga_id}")
 
 

@@ -9,14 +9,20 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from worker import workflow_runner
-from workflows.registry import WORKFLOWS
+from workflows.registry import SAGAS, WORKFLOWS
 
 HISTORIES = sorted((Path(__file__).parent.parent / "histories").glob("*.json"))
 
 
-def test_every_saga_type_has_committed_histories() -> None:
-    names = {path.stem.split("-")[0] for path in HISTORIES}
-    assert names == {"create_order", "cancel_order", "revise_order"}
+def type_and_version(path: Path) -> tuple[str, int]:
+    """`CreateOrder-v1-completed.json` → ("CreateOrder", 1)."""
+    saga_type, version, _ = path.stem.split("-", 2)
+    return saga_type, int(version.removeprefix("v"))
+
+
+def test_every_version_of_every_saga_type_has_committed_histories() -> None:
+    registered = {(t.name, d.version) for t in SAGAS.types.values() for d in t.versions}
+    assert {type_and_version(path) for path in HISTORIES} == registered
 
 
 @pytest.mark.parametrize("sandbox", [True, False], ids=["sandboxed", "unsandboxed"])
