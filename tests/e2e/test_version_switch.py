@@ -92,7 +92,8 @@ async def test_running_sagas_keep_their_version_new_ones_take_the_newest(
         await runs_version(stack.client, api, ended[saga_id], 1, V1_STEPS)
     for saga_id in new:
         await runs_version(stack.client, api, ended[saga_id], 2, V2_STEPS)
-    await replays(stack.client, old + new)
+    await replays(stack.client, old + new, WITH_V2)
+    await refused_by_older_workers(stack.client, new)
 
 
 async def runs_version(
@@ -113,13 +114,23 @@ async def runs_version(
     assert f"class {names[-1]} SUCCEEDED" in diagram
 
 
-async def replays(client: Client, saga_ids: list[str]) -> None:
+async def replays(client: Client, saga_ids: list[str], registry: Registry) -> None:
     """Both versions' histories replay on the workers that know version 2."""
-    histories: list[WorkflowHistory] = [
-        await client.get_workflow_handle(saga_id).fetch_history() for saga_id in saga_ids
-    ]
     for sandbox in (True, False):
-        replayer = Replayer(workflows=WITH_V2.workflows, workflow_runner=workflow_runner(sandbox))
-        for history in histories:
+        replayer = Replayer(workflows=registry.workflows, workflow_runner=workflow_runner(sandbox))
+        for history in await histories(client, saga_ids):
             result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
             assert result.replay_failure is None, (history.workflow_id, result.replay_failure)
+
+
+async def refused_by_older_workers(client: Client, saga_ids: list[str]) -> None:
+    """A worker that knows version 1 only fails a version 2 saga's task (another worker takes
+    it again) rather than run it on version 1's steps: a rolling upgrade is safe."""
+    replayer = Replayer(workflows=SAGAS.workflows, workflow_runner=workflow_runner(False))
+    for history in await histories(client, saga_ids):
+        result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+        assert "patch marker" in str(result.replay_failure), result.replay_failure
+
+
+async def histories(client: Client, saga_ids: list[str]) -> list[WorkflowHistory]:
+    return [await client.get_workflow_handle(saga_id).fetch_history() for saga_id in saga_ids]
