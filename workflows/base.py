@@ -8,6 +8,7 @@ marker `<SagaType>.v<n>` for the newest version; a replay finds the marker (or n
 also for sagas from before versions existed) and picks the same version again.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
 
 STATUS_QUERY = "status"
 RESOLVE_UPDATE = "resolve"
+ID = "[A-Za-z0-9_-]{1,64}"  # an id a saga id is composed from (DESIGN §5)
 
 
 class RetiredVersion(RuntimeError):
@@ -115,11 +117,15 @@ class SagaType:
 
     versions: tuple[SagaDefinition, ...]
     input_type: type
+    saga_id: str = ""  # its saga ids, a regular expression; default `<saga-type>-<id>`
     workflow: type[SagaWorkflow] = field(init=False)
 
     def __post_init__(self) -> None:
         _check_versions(self.versions)
         object.__setattr__(self, "workflow", saga_workflow(self.versions, self.input_type))
+        if not self.saga_id:
+            kebab = re.sub(r"(?<!^)(?=[A-Z])", "-", self.name).lower()
+            object.__setattr__(self, "saga_id", f"{kebab}-{ID}")
 
     @property
     def name(self) -> str:
@@ -161,6 +167,10 @@ class Registry:
         known = self.types.get(saga_type)
         versions = known.versions if known else ()
         return next((d for d in versions if d.version == version), None)
+
+    def saga_id_pattern(self) -> str:
+        """Every registered type's saga ids: the API refuses any other in a path."""
+        return f"^({'|'.join(saga_type.saga_id for saga_type in self.types.values())})$"
 
     def activity_names(self) -> set[str]:
         """Every action and compensation any registered version calls."""

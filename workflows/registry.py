@@ -3,7 +3,7 @@
 An entry holds the type's definition versions, oldest first (new sagas take the newest; a saga
 keeps the version it started with), and its input dataclass."""
 
-from workflows.base import Registry, SagaType
+from workflows.base import ID, Registry, SagaType
 from workflows.cancel_order import CANCEL_ORDER, CancelOrderInput
 from workflows.create_order import CREATE_ORDER, CreateOrderInput
 from workflows.definition import SagaDefinition
@@ -12,7 +12,7 @@ from workflows.revise_order import REVISE_ORDER, ReviseOrderInput
 SAGAS = Registry(
     SagaType((CREATE_ORDER,), CreateOrderInput),
     SagaType((CANCEL_ORDER,), CancelOrderInput),
-    SagaType((REVISE_ORDER,), ReviseOrderInput),
+    SagaType((REVISE_ORDER,), ReviseOrderInput, saga_id=rf"revise-order-{ID}-[0-9]{{1,10}}"),
 )
 WORKFLOWS = SAGAS.workflows
 DEFINITIONS: dict[str, SagaDefinition] = SAGAS.newest  # each type's newest version

@@ -79,3 +79,11 @@ def test_options_per_saga_type_come_from_one_table(monkeypatch: pytest.MonkeyPat
     }
     assert deadlines == {"CreateOrder": 7, "ReviseOrder": 9}
     assert settings.options_for("ShipParcel").deadline_seconds == 300, "defaults when not listed"
+
+
+def test_saga_ids_take_the_type_name_unless_the_entry_says_otherwise() -> None:
+    registry = Registry(
+        SagaType((replace(CREATE_ORDER, saga_type="ShipParcel"),), CreateOrderInput)
+    )
+    assert registry.saga_id_pattern() == "^(ship-parcel-[A-Za-z0-9_-]{1,64})$"
+    assert SAGAS.types["ReviseOrder"].saga_id.endswith("-[0-9]{1,10}")
