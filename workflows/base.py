@@ -4,8 +4,8 @@ Each class runs the engine, answers the status query and the resolve update, and
 definition version its saga runs.
 
 A saga keeps the version it started with: at its first workflow task the worker records a patch
-marker `<SagaType>.v<n>` for the newest version; a replay finds the marker (or none: version 1,
-also for sagas from before versions existed) and picks the same version again.
+marker `<SagaType>.v<n>` for the newest version n (none when that is 1); a replay finds the marker
+(or none: version 1, also for sagas from before versions existed) and picks the same version.
 """
 
 import re
