@@ -1,17 +1,27 @@
-"""Build every saga activity around one shared HTTP client."""
+"""Build the activities the registered sagas call, around one shared HTTP client.
 
-from collections.abc import Callable
+Nothing here lists activities by hand. Each participant's activities are one class in this
+package, built with its `Participant`; their names start with the participant's name
+(`orders.create_order`), whose base URL is `ParticipantUrls.<name>_url`. The worker registers
+the activities that the saga registry's definitions (every version) call, and refuses to start
+when one of them is missing.
+"""
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import httpx
 
-from activities.accounting import AccountingActivities
+import activities
 from activities.config import ParticipantUrls
-from activities.consumers import ConsumersActivities
-from activities.kitchen import KitchenActivities
-from activities.orders import OrdersActivities
 from activities.participant import Participant
 from activities.timeouts import ActivityTimeoutTransport
+from workflows.registry import SAGAS
+
+Activity = Callable[..., Any]
 
 
 def http_client(urls: ParticipantUrls) -> httpx.AsyncClient:
@@ -20,32 +30,44 @@ def http_client(urls: ParticipantUrls) -> httpx.AsyncClient:
     return httpx.AsyncClient(timeout=urls.http_timeout_seconds, transport=transport)
 
 
-def saga_activities(http: httpx.AsyncClient, urls: ParticipantUrls) -> list[Callable[..., Any]]:
-    orders = OrdersActivities(Participant(http, urls.orders_url))
-    consumers = ConsumersActivities(Participant(http, urls.consumers_url))
-    kitchen = KitchenActivities(Participant(http, urls.kitchen_url))
-    accounting = AccountingActivities(Participant(http, urls.accounting_url))
-    return [
-        orders.create_order,
-        orders.reject_order,
-        orders.approve_order,
-        orders.begin_cancel,
-        orders.undo_cancel,
-        orders.confirm_cancel,
-        orders.begin_revise,
-        orders.undo_revise,
-        orders.confirm_revise,
-        consumers.verify_consumer,
-        kitchen.create_ticket,
-        kitchen.reject_ticket,
-        kitchen.approve_ticket,
-        kitchen.begin_cancel_ticket,
-        kitchen.undo_cancel_ticket,
-        kitchen.confirm_cancel_ticket,
-        kitchen.begin_revise_ticket,
-        kitchen.undo_revise_ticket,
-        kitchen.confirm_revise_ticket,
-        accounting.authorize_card,
-        accounting.reverse_authorization,
-        accounting.revise_authorization,
-    ]
+def saga_activities(
+    http: httpx.AsyncClient, urls: ParticipantUrls, needed: Iterable[str] | None = None
+) -> list[Activity]:
+    """The activities named by `needed` (default: every registered saga's), each bound to its
+    participant's URL."""
+    wanted = set(SAGAS.activity_names() if needed is None else needed)
+    participants = {name.split(".", 1)[0] for name in wanted}
+    found: dict[str, Activity] = {}
+    for participant, cls in participant_classes().items():
+        if participant in participants:
+            url = getattr(urls, f"{participant}_url")
+            found |= activity_methods(cls(Participant(http, url)))
+    if missing := wanted - found.keys():
+        raise LookupError(f"no activity implements {sorted(missing)}")
+    return [found[name] for name in sorted(wanted)]
+
+
+def participant_classes() -> dict[str, type]:
+    """Participant name → the class of its activities, found in this package's modules."""
+    classes: dict[str, type] = {}
+    for module_info in pkgutil.iter_modules(activities.__path__):
+        module = importlib.import_module(f"{activities.__name__}.{module_info.name}")
+        for cls in vars(module).values():
+            if inspect.isclass(cls) and cls.__module__ == module.__name__:
+                names = {_activity_name(member) for member in vars(cls).values()} - {None}
+                participants = {str(name).split(".", 1)[0] for name in names}
+                if len(participants) == 1:
+                    classes[participants.pop()] = cls
+    return classes
+
+
+def activity_methods(instance: object) -> dict[str, Activity]:
+    """Activity name → bound method, for every activity of `instance`."""
+    members = inspect.getmembers(instance, inspect.ismethod)
+    named = {_activity_name(method): method for _, method in members}
+    return {name: method for name, method in named.items() if name is not None}
+
+
+def _activity_name(member: Any) -> str | None:
+    definition = getattr(member, "__temporal_activity_definition", None)
+    return None if definition is None else str(definition.name)

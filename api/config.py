@@ -1,6 +1,6 @@
 """API settings: tokens, where the orders service and the order-history view are, saga options."""
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from workflows.state import SagaOptions
@@ -38,20 +38,54 @@ class ApiSettings(BaseSettings):
         return named
 
 
+class SagaTypeOptions(BaseModel):
+    """What may differ between saga types; a type not in the table gets these defaults."""
+
+    deadline_seconds: float = 300.0
+
+
+# The former per-type settings, still read: SAGA_CREATE_ORDER_DEADLINE_SECONDS and so on.
+LEGACY_DEADLINES = {
+    "create_order_deadline_seconds": "CreateOrder",
+    "cancel_order_deadline_seconds": "CancelOrder",
+    "revise_order_deadline_seconds": "ReviseOrder",
+}
+
+
 class SagaSettings(BaseSettings):
     """Options every new saga gets; each saga keeps the values it started with."""
 
     model_config = SettingsConfigDict(env_prefix="SAGA_", env_file=".env", extra="ignore")
 
-    create_order_deadline_seconds: float = 300.0
-    cancel_order_deadline_seconds: float = 300.0
-    revise_order_deadline_seconds: float = 300.0
+    types: dict[str, SagaTypeOptions] = Field(
+        default_factory=dict,
+        description='per saga type: SAGA_TYPES=\'{"CreateOrder": {"deadline_seconds": 60}}\'',
+    )
+    create_order_deadline_seconds: float | None = Field(default=None, deprecated=True)
+    cancel_order_deadline_seconds: float | None = Field(default=None, deprecated=True)
+    revise_order_deadline_seconds: float | None = Field(default=None, deprecated=True)
     step_timeout_seconds: float = 10.0
     step_max_attempts: int = 10
     compensation_max_attempts: int = 20
     retry_initial_seconds: float = 0.2
     retry_max_interval_seconds: float = 5.0
     local_activities: bool = False
+
+    @model_validator(mode="after")
+    def _fold_legacy_deadlines(self) -> "SagaSettings":
+        """A deadline set under its former name joins the table, unless the table sets it."""
+        for field_name, saga_type in LEGACY_DEADLINES.items():
+            seconds = self.__dict__[field_name]  # not getattr: no deprecation warning
+            if seconds is not None and saga_type not in self.types:
+                self.types[saga_type] = SagaTypeOptions(deadline_seconds=seconds)
+        return self
+
+    def type_options(self, saga_type: str) -> SagaTypeOptions:
+        return self.types.get(saga_type) or SagaTypeOptions()
+
+    def options_for(self, saga_type: str) -> SagaOptions:
+        """The options a new saga of `saga_type` starts with."""
+        return self.options(self.type_options(saga_type).deadline_seconds)
 
     def options(self, deadline_seconds: float) -> SagaOptions:
         return SagaOptions(

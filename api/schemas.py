@@ -6,17 +6,17 @@ from typing import Annotated, Literal
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
+from workflows.registry import SAGAS
+
 # DESIGN §5: ids are 1-64 characters of [A-Za-z0-9_-]; they are forwarded into internal URLs
 # and saga ids, so they are checked in bodies and paths alike.
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 Id = Field(min_length=1, max_length=64, pattern=ID_PATTERN)
 PathId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
-# Saga ids are composed from an order id: create-order-<id>, cancel-order-<id>,
-# revise-order-<id>-<revision>.
-SAGA_ID_PATTERN = (
-    r"^((create|cancel)-order-[A-Za-z0-9_-]{1,64}|revise-order-[A-Za-z0-9_-]{1,64}-[0-9]{1,10})$"
-)
-SagaId = Annotated[str, Path(min_length=14, max_length=88, pattern=SAGA_ID_PATTERN)]
+# Saga ids are composed from an id, one shape per saga type (workflows/registry.py):
+# create-order-<id>, cancel-order-<id>, revise-order-<id>-<revision>.
+SAGA_ID_PATTERN = SAGAS.saga_id_pattern()
+SagaId = Annotated[str, Path(pattern=SAGA_ID_PATTERN)]  # the pattern bounds the length
 # Strict: 2.0, true and "2" are refused rather than coerced.
 Quantity = Annotated[int, Field(strict=True, ge=1, le=1000)]
 

@@ -5,9 +5,8 @@ from dataclasses import dataclass, field
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.base import SagaWorkflow
     from workflows.definition import compensatable, pivot, retriable, saga
-    from workflows.state import SagaOptions, SagaState
+    from workflows.state import SagaOptions
 
 CANCEL_ORDER = saga(
     "CancelOrder",
@@ -32,16 +31,3 @@ class CancelOrderInput:
 
 def cancel_order_saga_id(order_id: str) -> str:
     return f"cancel-order-{order_id}"
-
-
-@workflow.defn(name=CANCEL_ORDER.saga_type)
-class CancelOrderWorkflow(SagaWorkflow):
-    definition = CANCEL_ORDER
-
-    @workflow.init
-    def __init__(self, saga_input: CancelOrderInput) -> None:
-        self._start(saga_input, saga_input.options)
-
-    @workflow.run
-    async def run(self, saga_input: CancelOrderInput) -> SagaState:
-        return await self.saga.execute()

@@ -5,9 +5,8 @@ from dataclasses import dataclass, field
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.base import SagaWorkflow
     from workflows.definition import compensatable, pivot, retriable, saga
-    from workflows.state import SagaOptions, SagaState
+    from workflows.state import SagaOptions
 
 CREATE_ORDER = saga(
     "CreateOrder",
@@ -37,16 +36,3 @@ class CreateOrderInput:
 
 def create_order_saga_id(order_id: str) -> str:
     return f"create-order-{order_id}"
-
-
-@workflow.defn(name=CREATE_ORDER.saga_type)
-class CreateOrderWorkflow(SagaWorkflow):
-    definition = CREATE_ORDER
-
-    @workflow.init
-    def __init__(self, saga_input: CreateOrderInput) -> None:
-        self._start(saga_input, saga_input.options)
-
-    @workflow.run
-    async def run(self, saga_input: CreateOrderInput) -> SagaState:
-        return await self.saga.execute()

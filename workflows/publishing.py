@@ -7,6 +7,7 @@ Memo layout (each key a small JSON object, so an upsert carries only what change
 * `step.<name>`: `{"status", "attempts", "error", "compensation_attempts"}` (absent: PENDING)
 * `operator_actions`: the operators' decisions, oldest first
 * `attempt`: the saga's attempt under its id (set by the starter; absent: 1)
+* `version`: the definition version the saga runs (absent: 1, a saga from before versions)
 
 The search attribute `SagaStatus` follows the saga status and is upserted only when it changes.
 """
@@ -33,6 +34,7 @@ from workflows.state import (
 SAGA_TYPE = SearchAttributeKey.for_keyword("SagaType")
 SAGA_STATUS = SearchAttributeKey.for_keyword("SagaStatus")
 SAGA_KEY, STEP_PREFIX, OPERATOR_KEY, ATTEMPT_KEY = "saga", "step.", "operator_actions", "attempt"
+VERSION_KEY = "version"
 Json = dict[str, Any]
 
 
@@ -94,6 +96,11 @@ class Publisher:
         self.published: Json = {}
         self.published_status: str | None = None
         self.dirty = False
+        self.constant: Json = {}
+
+    def publish_once(self, key: str, value: Any) -> None:
+        """An entry that never changes (the definition version): sent with the next flush."""
+        self.constant[key] = value
 
     def assume_published(self, status: SagaStatus) -> None:
         """The starter set the search attributes already."""
@@ -113,7 +120,8 @@ class Publisher:
     def flush(self) -> None:
         self.dirty = False
         workflow.set_current_details(current_details(self.state))  # the Web UI's; no command
-        updates = {k: v for k, v in memo_of(self.state).items() if self.published.get(k) != v}
+        memo = memo_of(self.state) | self.constant
+        updates = {k: v for k, v in memo.items() if self.published.get(k) != v}
         if updates:
             workflow.upsert_memo(updates)
             self.published.update(updates)

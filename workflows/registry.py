@@ -1,11 +1,18 @@
-"""Every saga this service runs."""
+"""Every saga this service runs: one entry per saga type.
 
-from workflows.cancel_order import CANCEL_ORDER, CancelOrderWorkflow
-from workflows.create_order import CREATE_ORDER, CreateOrderWorkflow
+An entry holds the type's definition versions, oldest first (new sagas take the newest; a saga
+keeps the version it started with), and its input dataclass."""
+
+from workflows.base import ID, Registry, SagaType
+from workflows.cancel_order import CANCEL_ORDER, CancelOrderInput
+from workflows.create_order import CREATE_ORDER, CreateOrderInput
 from workflows.definition import SagaDefinition
-from workflows.revise_order import REVISE_ORDER, ReviseOrderWorkflow
+from workflows.revise_order import REVISE_ORDER, ReviseOrderInput
 
-WORKFLOWS = [CreateOrderWorkflow, CancelOrderWorkflow, ReviseOrderWorkflow]
-DEFINITIONS: dict[str, SagaDefinition] = {
-    d.saga_type: d for d in (CREATE_ORDER, CANCEL_ORDER, REVISE_ORDER)
-}
+SAGAS = Registry(
+    SagaType((CREATE_ORDER,), CreateOrderInput),
+    SagaType((CANCEL_ORDER,), CancelOrderInput),
+    SagaType((REVISE_ORDER,), ReviseOrderInput, saga_id=rf"revise-order-{ID}-[0-9]{{1,10}}"),
+)
+WORKFLOWS = SAGAS.workflows
+DEFINITIONS: dict[str, SagaDefinition] = SAGAS.newest  # each type's newest version

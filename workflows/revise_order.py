@@ -5,10 +5,9 @@ from dataclasses import dataclass, field
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.base import SagaWorkflow
     from workflows.create_order import LineItem
     from workflows.definition import compensatable, pivot, retriable, saga
-    from workflows.state import SagaOptions, SagaState
+    from workflows.state import SagaOptions
 
 REVISE_ORDER = saga(
     "ReviseOrder",
@@ -35,16 +34,3 @@ class ReviseOrderInput:
 def revise_order_saga_id(order_id: str, revision: int) -> str:
     """`revision` is the number the order will have once this revision is confirmed."""
     return f"revise-order-{order_id}-{revision}"
-
-
-@workflow.defn(name=REVISE_ORDER.saga_type)
-class ReviseOrderWorkflow(SagaWorkflow):
-    definition = REVISE_ORDER
-
-    @workflow.init
-    def __init__(self, saga_input: ReviseOrderInput) -> None:
-        self._start(saga_input, saga_input.options)
-
-    @workflow.run
-    async def run(self, saga_input: ReviseOrderInput) -> SagaState:
-        return await self.saga.execute()

@@ -46,7 +46,7 @@ async def create_order(
         consumer_id=body.consumer_id,
         restaurant_id=body.restaurant_id,
         line_items=[LineItem(i.menu_item_id, i.quantity) for i in body.line_items],
-        options=sagas.options(sagas.create_order_deadline_seconds),
+        options=sagas.options_for(CREATE_ORDER.saga_type),
     )
     started = await start_saga(
         temporal,
@@ -94,7 +94,7 @@ async def cancel_order(
         raise Conflict("order_not_cancellable", f"order {order_id} is {order['state']}")
     saga_id = cancel_order_saga_id(order_id)
     attempt = await next_attempt(temporal, saga_id)
-    options = sagas.options(sagas.cancel_order_deadline_seconds)
+    options = sagas.options_for(CANCEL_ORDER.saga_type)
     started = await start_saga(
         temporal,
         CANCEL_ORDER.saga_type,

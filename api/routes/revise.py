@@ -62,7 +62,7 @@ async def revise_order(
     saga_input = ReviseOrderInput(
         order_id,
         [LineItem(item.menu_item_id, item.quantity) for item in body.line_items],
-        sagas.options(sagas.revise_order_deadline_seconds),
+        sagas.options_for(REVISE_ORDER.saga_type),
         attempt,
     )
     try:

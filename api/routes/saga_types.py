@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
 
 from api.deps import Caller, TemporalDep
-from api.sagas import saga_state
+from api.sagas import saga_with_definition
 from api.schemas import SagaId
 from common.errors import NotFound
 from workflows.definition import SagaDefinition
@@ -65,6 +65,7 @@ async def saga_type_diagram(saga_type: SagaTypeName, _: Caller) -> Response:
 
 @router.get("/sagas/{saga_id}/diagram", response_class=Response)
 async def saga_diagram(saga_id: SagaId, _: Caller, temporal: TemporalDep) -> Response:
-    state = await saga_state(temporal, saga_id)
+    # drawn from the definition version the saga runs, which may be older than the newest
+    state, definition = await saga_with_definition(temporal, saga_id)
     statuses = {step.name: step.status.value for step in state.steps}
-    return _mermaid(flowchart(_definition(state.saga_type), statuses))
+    return _mermaid(flowchart(definition, statuses))

@@ -3,7 +3,7 @@
 from api.sagas.commands import cancel_saga, resolve_saga
 from api.sagas.listing import list_sagas
 from api.sagas.start import Started, next_attempt, request_hash, start_saga
-from api.sagas.status import saga_state
+from api.sagas.status import saga_state, saga_with_definition
 
 __all__ = [
     "Started",
@@ -13,5 +13,6 @@ __all__ = [
     "request_hash",
     "resolve_saga",
     "saga_state",
+    "saga_with_definition",
     "start_saga",
 ]

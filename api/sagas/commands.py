@@ -15,7 +15,7 @@ from api.sagas.status import saga_state
 from api.sagas.temporal import RPC_TIMEOUT, TemporalUnavailable, temporal_errors
 from common.errors import Conflict
 from workflows.base import RESOLVE_UPDATE
-from workflows.registry import DEFINITIONS
+from workflows.definition import StepKind
 from workflows.state import CLOSED_STATUSES, Resolution, SagaState, SagaStatus, StepStatus
 
 # A worker applies a resolution in milliseconds; without one the update would wait for ever.
@@ -37,10 +37,10 @@ async def cancel_saga(client: Client, saga_id: str) -> SagaState:
 
 
 def pivot_started(state: SagaState) -> bool:
-    definition = DEFINITIONS[state.saga_type]
-    if definition.pivot_index is None:
+    """The steps are those of the saga's own definition version."""
+    pivot = next((step for step in state.steps if step.kind == StepKind.PIVOT.value), None)
+    if pivot is None:
         return False
-    pivot = state.steps[definition.pivot_index]
     return state.past_pivot or pivot.status is not StepStatus.PENDING
 
 

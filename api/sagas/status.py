@@ -10,26 +10,43 @@ from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExec
 from api.sagas.temporal import describe, temporal_errors
 from common.errors import NotFound
 from workflows.definition import SagaDefinition
-from workflows.publishing import SAGA_KEY, SAGA_STATUS, state_from_memo
-from workflows.registry import DEFINITIONS
+from workflows.publishing import SAGA_KEY, SAGA_STATUS, VERSION_KEY, state_from_memo
+from workflows.registry import SAGAS
 from workflows.state import ErrorInfo, SagaState, SagaStatus, StepStatus
 
 LIVE = {StepStatus.RUNNING, StepStatus.COMPENSATING}
 
 
 async def saga_state(client: Client, saga_id: str) -> SagaState:
+    state, _ = await saga_with_definition(client, saga_id)
+    return state
+
+
+async def saga_with_definition(client: Client, saga_id: str) -> tuple[SagaState, SagaDefinition]:
+    """The saga's state and the definition version it runs (published in its memo)."""
     description = await describe(client.get_workflow_handle(saga_id))
     with temporal_errors():
         memo = await description.memo()
-    return state_of(saga_id, description, memo)
+    state = state_of(saga_id, description, memo)
+    return state, definition_of(saga_id, description.workflow_type, memo)
+
+
+def definition_of(saga_id: str, saga_type: str, memo: Mapping[str, Any]) -> SagaDefinition:
+    """The version the saga published. None yet: a saga that published its status without it
+    is from before versions (version 1); one that published nothing yet will run the newest."""
+    if saga_type not in SAGAS.types:
+        raise NotFound("saga_not_found", f"saga {saga_id} not found")
+    newest = SAGAS.types[saga_type].newest
+    version = memo.get(VERSION_KEY, 1 if SAGA_KEY in memo else newest.version)
+    return SAGAS.definition(saga_type, int(version)) or newest
 
 
 def state_of(
-    saga_id: str, description: WorkflowExecutionDescription, memo: Mapping[str, Any]
+    saga_id: str,
+    description: WorkflowExecutionDescription,
+    memo: Mapping[str, Any],
 ) -> SagaState:
-    definition = DEFINITIONS.get(description.workflow_type)
-    if definition is None:
-        raise NotFound("saga_not_found", f"saga {saga_id} not found")
+    definition = definition_of(saga_id, description.workflow_type, memo)
     state = state_from_memo(saga_id, definition, description.start_time, memo)
     if SAGA_KEY not in memo:  # nothing published yet, or a saga from before the read model
         state.status = SagaStatus(
