@@ -8,7 +8,7 @@ from typing import Any
 from temporalio import activity, workflow
 
 from workflows.base import SagaWorkflow
-from workflows.create_order import CREATE_ORDER_V2
+from workflows.create_order import CREATE_ORDER, CREATE_ORDER_V2
 from workflows.definition import SagaDefinition, compensatable, group, pivot, retriable, saga
 from workflows.state import SagaOptions, SagaState, StepCall, StepOutcome
 
@@ -41,9 +41,11 @@ def synthetic(steps: int) -> SagaDefinition:
 
 
 DEFINITIONS = {
+    "CreateOrder": CREATE_ORDER,
     "CreateOrderV2": CREATE_ORDER_V2,
     "Pair": PAIR,
     "Synthetic6": synthetic(6),
+    "Synthetic13": synthetic(13),
     "Synthetic20": synthetic(20),
 }
 
