@@ -20,23 +20,20 @@ CREATE_ORDER = saga(
     retriable("approve_order", "orders.approve_order", takes="order_id"),
     inputs="order_id consumer_id restaurant_id line_items",
 )
+# fmt: on
 
 # Verify consumer and create ticket run together: each takes only what create order gave.
 # Not registered yet: a new version needs its own workflow type (docs/sagas.md).
 CREATE_ORDER_V2 = saga(
     "CreateOrder",
-    compensatable("create_order", "orders.create_order", "orders.reject_order", takes="order_id consumer_id restaurant_id line_items", gives="total_cents"),
-    group(
-        compensatable("verify_consumer", "consumers.verify_consumer", takes="order_id consumer_id create_order.total_cents"),
-        compensatable("create_ticket", "kitchen.create_ticket", "kitchen.reject_ticket", takes="order_id restaurant_id line_items"),
-    ),
-    pivot("authorize_card", "accounting.authorize_card", takes="order_id consumer_id amount_cents=create_order.total_cents"),
-    retriable("approve_ticket", "kitchen.approve_ticket", takes="order_id"),
-    retriable("approve_order", "orders.approve_order", takes="order_id"),
-    inputs="order_id consumer_id restaurant_id line_items",
+    CREATE_ORDER.step("create_order"),
+    group(CREATE_ORDER.step("verify_consumer"), CREATE_ORDER.step("create_ticket")),
+    CREATE_ORDER.step("authorize_card"),
+    CREATE_ORDER.step("approve_ticket"),
+    CREATE_ORDER.step("approve_order"),
+    inputs=" ".join(CREATE_ORDER.inputs),
     version=2,
 )
-# fmt: on
 
 
 @dataclass

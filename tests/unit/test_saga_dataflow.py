@@ -1,9 +1,13 @@
 """Declared data flow and groups: checked when the definition is built, used to build inputs."""
 
+from dataclasses import fields
+from typing import Any
+
 import pytest
 
 from api.routes.saga_types import _described
-from workflows.create_order import CREATE_ORDER, CREATE_ORDER_V2
+from workflows.cancel_order import CANCEL_ORDER, CancelOrderInput
+from workflows.create_order import CREATE_ORDER, CREATE_ORDER_V2, CreateOrderInput
 from workflows.dataflow import Take, kept, parse_takes, step_input
 from workflows.definition import (
     InvalidSagaDefinition,
@@ -16,7 +20,7 @@ from workflows.definition import (
 )
 from workflows.diagram import flowchart
 from workflows.registry import DEFINITIONS
-from workflows.revise_order import REVISE_ORDER
+from workflows.revise_order import REVISE_ORDER, ReviseOrderInput
 
 OPEN = compensatable("open", "svc.open", "svc.close", takes="order_id", gives="total_cents token")
 CHECK = compensatable("check", "svc.check", takes="order_id open.total_cents")
@@ -58,6 +62,14 @@ def test_the_services_sagas_declare_their_data_flow() -> None:
         assert all(step.takes for step in definition.steps), definition.saga_type
     pivot_takes = [str(take) for take in CREATE_ORDER.step("authorize_card").takes]
     assert pivot_takes == ["order_id", "consumer_id", "amount_cents=create_order.total_cents"]
+
+
+@pytest.mark.parametrize(
+    ("definition", "input_type"),
+    [(CREATE_ORDER, CreateOrderInput), (CANCEL_ORDER, CancelOrderInput), (REVISE_ORDER, ReviseOrderInput)],
+)  # fmt: skip
+def test_the_declared_inputs_are_fields_of_the_saga_input(definition: Any, input_type: Any) -> None:
+    assert set(definition.inputs) <= {f.name for f in fields(input_type)}
 
 
 INVALID = {
