@@ -4,10 +4,9 @@ It runs the steps in order, the steps of a group concurrently; builds each step'
 data flow the definition declares; registers each step's compensation before the step runs; on a
 business rejection, a cancellation or the deadline before the pivot it runs the registered
 compensations in reverse order (a group's together), in a scope that cancellation cannot
-interrupt; a compensation
-that cannot succeed puts the saga in NEEDS_ATTENTION until an operator resolves it. A pivot
-whose outcome is unknown is retried, with the same idempotency key, until its participant
-answers (docs/sagas.md).
+interrupt; a compensation that cannot succeed puts the saga in NEEDS_ATTENTION until an operator
+resolves it. A pivot whose outcome is unknown is retried, with the same idempotency key, until
+its participant answers (docs/sagas.md).
 """
 
 import asyncio
