@@ -38,8 +38,8 @@ async def start(temporal_client: Client, doubles: Doubles) -> AsyncIterator[Any]
     workflows = [AnySagaWorkflow]
     async with build_worker(temporal_client, task_queue, doubles.activities(), settings, workflows):
 
-        async def started() -> Handle:
-            saga_input = AnySagaInput("Pair", uuid.uuid4().hex, options=fast())
+        async def started(**options: Any) -> Handle:
+            saga_input = AnySagaInput("Pair", uuid.uuid4().hex, options=fast(**options))
             return await temporal_client.start_workflow(
                 "AnySaga", saga_input, id=f"group-{saga_input.order_id}",
                 task_queue=task_queue, result_type=SagaState,
@@ -202,3 +202,19 @@ async def test_a_cancellation_while_a_group_runs_undoes_both_members_together(
         "authorize_card": "SKIPPED", "approve_order": "SKIPPED",
     }  # fmt: skip
     assert doubles.roles("compensation")[2:] == ["create_order"]
+
+
+async def test_the_deadline_while_a_group_runs_undoes_both_members(
+    start: Any, doubles: Doubles
+) -> None:
+    never = asyncio.Event()
+    doubles.behaviours[TICKET] = doubles.behaviours[CANCEL] = after(never)
+    saga = await finished(await start(deadline_seconds=1))
+    assert (saga.status, saga.error and saga.error.code) == (
+        SagaStatus.CANCELLED,
+        "deadline_exceeded",
+    )
+    assert [statuses(saga)[name] for name in ("create_ticket", "begin_cancel")] == [
+        "COMPENSATED"
+    ] * 2
+    assert sorted(doubles.roles("compensation")[:2]) == ["begin_cancel", "create_ticket"]
