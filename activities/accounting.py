@@ -1,5 +1,6 @@
 from temporalio import activity
 
+from activities.inputs import Authorization, NewAmount, OrderRef
 from activities.participant import Participant
 from workflows.state import StepCall, StepOutcome
 
@@ -10,23 +11,23 @@ class AccountingActivities:
 
     @activity.defn(name="accounting.authorize_card")
     async def authorize_card(self, call: StepCall) -> StepOutcome:
-        order = call.input
+        charge = call.take(Authorization)
         body = {
-            "order_id": order["order_id"],
-            "consumer_id": order["consumer_id"],
-            "amount_cents": call.results["create_order"]["total_cents"],
+            "order_id": charge.order_id,
+            "consumer_id": charge.consumer_id,
+            "amount_cents": charge.amount_cents,
             "saga_id": call.saga_id,
         }
         return await self.accounting.post("/authorizations", call, body)
 
     @activity.defn(name="accounting.reverse_authorization")
     async def reverse_authorization(self, call: StepCall) -> StepOutcome:
-        order_id = call.input["order_id"]
+        order_id = call.take(OrderRef).order_id
         return await self.accounting.post(f"/authorizations/{order_id}/reverse", call)
 
     @activity.defn(name="accounting.revise_authorization")
     async def revise_authorization(self, call: StepCall) -> StepOutcome:
-        """The new total is the one the orders service priced in begin revise."""
-        order_id = call.input["order_id"]
-        body = {"amount_cents": call.results["begin_revise"]["pending_revision"]["total_cents"]}
-        return await self.accounting.post(f"/authorizations/{order_id}/revise", call, body)
+        """The new total: the saga takes it from what the orders service priced."""
+        revised = call.take(NewAmount)
+        body = {"amount_cents": revised.amount_cents}
+        return await self.accounting.post(f"/authorizations/{revised.order_id}/revise", call, body)

@@ -1,5 +1,6 @@
 from temporalio import activity
 
+from activities.inputs import Verification
 from activities.participant import Participant
 from workflows.state import StepCall, StepOutcome
 
@@ -10,9 +11,6 @@ class ConsumersActivities:
 
     @activity.defn(name="consumers.verify_consumer")
     async def verify_consumer(self, call: StepCall) -> StepOutcome:
-        order = call.input
-        body = {
-            "order_id": order["order_id"],
-            "total_cents": call.results["create_order"]["total_cents"],
-        }
-        return await self.consumers.post(f"/consumers/{order['consumer_id']}/verify", call, body)
+        check = call.take(Verification)
+        body = {"order_id": check.order_id, "total_cents": check.total_cents}
+        return await self.consumers.post(f"/consumers/{check.consumer_id}/verify", call, body)

@@ -64,6 +64,7 @@ class StepOut(BaseModel):
     error: ErrorOut | None
     compensation: str | None
     compensation_attempts: int
+    group: str | None = None  # the parallel group the step runs in, if any
 
 
 class OperatorActionOut(BaseModel):

@@ -76,7 +76,9 @@ class HandWrittenCreateOrder:
     ) -> None:
         order = self.order
         data = {k: v for k, v in vars(order).items() if k not in ("results", "local_activities")}
-        call = StepCall(workflow.info().workflow_id, name, role, data, dict(order.results))
+        total = order.results.get("create_order", {}).get("total_cents")
+        data |= {"total_cents": total, "amount_cents": total}  # what the later steps take
+        call = StepCall(workflow.info().workflow_id, name, role, data)
         execute = (
             workflow.execute_local_activity_method
             if order.local_activities
@@ -101,7 +103,9 @@ class NoopSaga:
         data = {"order_id": order.order_id, "consumer_id": order.consumer_id}
         results: dict[str, Any] = {}
         for name in NOOP_STEPS:
-            call = StepCall(workflow.info().workflow_id, name, "action", data, dict(results))
+            call = StepCall(
+                workflow.info().workflow_id, name, "action", data | {"seen": len(results)}
+            )
             outcome = await workflow.execute_activity(
                 noop, call, start_to_close_timeout=STEP_TIMEOUT, retry_policy=FORWARD_RETRY
             )

@@ -8,18 +8,17 @@ with workflow.unsafe.imports_passed_through():
     from workflows.definition import compensatable, pivot, retriable, saga
     from workflows.state import SagaOptions
 
+# fmt: off
 CANCEL_ORDER = saga(
     "CancelOrder",
-    compensatable("begin_cancel", "orders.begin_cancel", compensation="orders.undo_cancel"),
-    compensatable(
-        "begin_cancel_ticket",
-        "kitchen.begin_cancel_ticket",
-        compensation="kitchen.undo_cancel_ticket",
-    ),
-    pivot("reverse_authorization", "accounting.reverse_authorization"),
-    retriable("confirm_cancel_ticket", "kitchen.confirm_cancel_ticket"),
-    retriable("confirm_cancel", "orders.confirm_cancel"),
+    compensatable("begin_cancel", "orders.begin_cancel", "orders.undo_cancel", takes="order_id"),
+    compensatable("begin_cancel_ticket", "kitchen.begin_cancel_ticket", "kitchen.undo_cancel_ticket", takes="order_id"),
+    pivot("reverse_authorization", "accounting.reverse_authorization", takes="order_id"),
+    retriable("confirm_cancel_ticket", "kitchen.confirm_cancel_ticket", takes="order_id"),
+    retriable("confirm_cancel", "orders.confirm_cancel", takes="order_id"),
+    inputs="order_id",
 )
+# fmt: on
 
 
 @dataclass

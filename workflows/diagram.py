@@ -1,11 +1,11 @@
 """Mermaid flowcharts drawn from saga definitions: the saga's table as a picture.
 
-Forward steps run left to right; each compensation hangs under its step on a dotted edge; the
-pivot is a hexagon. Given the step statuses of one saga, each step is classed by its status.
+Forward steps run left to right; the steps of a group are parallel branches in a box of their
+own; each compensation hangs under its step on a dotted edge; the pivot is a hexagon. Given the step statuses of one saga, each step is classed by its status.
 """
 
 from collections.abc import Mapping
-from itertools import pairwise
+from itertools import pairwise, product
 
 from workflows.definition import SagaDefinition, Step, StepKind
 
@@ -26,9 +26,11 @@ def flowchart(definition: SagaDefinition, statuses: Mapping[str, str] | None = N
     """The definition as a Mermaid flowchart; with `statuses` (step name → step status), each
     step is classed by its status."""
     lines = ["flowchart LR", f"  %% {definition.saga_type}"]
-    lines += [f"  {_node(step)}" for step in definition.steps]
+    for number, stage in enumerate(definition.stages):
+        lines += _stage(number, stage)
     names = [step.name for step in definition.steps]
-    lines += [f"  {a} --> {b}" for a, b in pairwise(names)]
+    for before, after in pairwise(definition.stages):
+        lines += [f"  {a.name} --> {b.name}" for a, b in product(before, after)]
     for step in definition.steps:
         if step.compensation is not None:
             lines.append(f'  {step.name}_undo(["{step.compensation}"])')
@@ -41,6 +43,14 @@ def flowchart(definition: SagaDefinition, statuses: Mapping[str, str] | None = N
             if statuses.get(name) in STATUS_STYLES
         ]
     return "\n".join(lines) + "\n"
+
+
+def _stage(number: int, stage: tuple[Step, ...]) -> list[str]:
+    """A lone step is a node; a group is a subgraph of its steps, side by side."""
+    if len(stage) == 1:
+        return [f"  {_node(stage[0])}"]
+    box = [f'  subgraph group_{number} ["{stage[0].group}"]', "    direction TB"]
+    return [*box, *(f"    {_node(step)}" for step in stage), "  end"]
 
 
 def _node(step: Step) -> str:

@@ -1,16 +1,16 @@
 """The saga engine, written once for every saga definition.
 
-It runs the steps in order; registers each step's compensation before the step runs; on a
+It runs the steps in order, the steps of a group concurrently; builds each step's input from the
+data flow the definition declares; registers each step's compensation before the step runs; on a
 business rejection, a cancellation or the deadline before the pivot it runs the registered
-compensations in reverse order, in a scope that cancellation cannot interrupt; a compensation
-that cannot succeed puts the saga in NEEDS_ATTENTION until an operator resolves it. A pivot
-whose outcome is unknown is retried, with the same idempotency key, until its participant
-answers (docs/sagas.md).
+compensations in reverse order (a group's together), in a scope that cancellation cannot
+interrupt; a compensation that cannot succeed puts the saga in NEEDS_ATTENTION until an operator
+resolves it. A pivot whose outcome is unknown is retried, with the same idempotency key, until
+its participant answers (docs/sagas.md).
 """
 
 import asyncio
 import builtins
-from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
@@ -20,8 +20,11 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from workflows.calls import call_step, retry_policy, round_timeout
+    from workflows.dataflow import kept, step_input
+    from workflows.dataflow import saga_data as saga_data
     from workflows.definition import SagaDefinition, Step, StepKind
     from workflows.errors import SagaRejected, attempts_of, error_info, is_business_rejection
+    from workflows.groups import run_together
     from workflows.operator import check_resolution
     from workflows.publishing import SAGA_STATUS as SAGA_STATUS
     from workflows.publishing import SAGA_TYPE as SAGA_TYPE
@@ -53,8 +56,9 @@ class SagaRun:
         attempt: int = 1,
     ) -> None:
         self.definition, self.data, self.options, self.attempt = definition, data, options, attempt
-        self.results: dict[str, Any] = {}
-        self.registered: list[Step] = []
+        self.results: dict[str, dict[str, Any]] = {}  # what each step gives later steps
+        self.registered: list[list[Step]] = []  # compensations, stage by stage
+        self.operator_turn = asyncio.Lock()  # one question to the operator at a time
         self.pivot_started = False
         self.resolution: Resolution | None = None
         self.waiting_step: StepState | None = None  # the step an operator is asked about
@@ -63,7 +67,9 @@ class SagaRun:
             saga_type=definition.saga_type,
             status=SagaStatus.RUNNING,
             steps=[
-                StepState(step.name, step.kind.value, compensation=step.compensation)
+                StepState(
+                    step.name, step.kind.value, compensation=step.compensation, group=step.group
+                )
                 for step in definition.steps
             ],
             started_at=workflow.info().start_time,
@@ -74,7 +80,7 @@ class SagaRun:
 
     async def execute(self) -> SagaState:
         self.publishing = asyncio.create_task(self.publisher.publish_changes())
-        self._publish_start()
+        self.publisher.start(self.definition.saga_type)
         forward = asyncio.create_task(self._forward())
         stop = await self._await_forward(forward)
         rejection = await rejection_of(forward)
@@ -111,15 +117,19 @@ class SagaRun:
     # -- forward steps ------------------------------------------------------------------------
 
     async def _forward(self) -> None:
-        for step in self.definition.steps:
-            if step.compensation is not None:
-                self.registered.append(step)  # before the step runs: it may commit and time out
-            if step.kind is StepKind.PIVOT:
-                self.pivot_started = True
-                self.results[step.name] = await self._run_pivot(step)
-                self.state.past_pivot = True
-            else:
-                self.results[step.name] = await self._run_step(step)
+        for stage in self.definition.stages:
+            # Before the steps run: a step may commit and time out.
+            self.registered.append([step for step in stage if step.compensation is not None])
+            await run_together([self._run(step) for step in stage])
+
+    async def _run(self, step: Step) -> None:
+        if step.kind is StepKind.PIVOT:
+            self.pivot_started = True
+            result = await self._run_pivot(step)
+            self.state.past_pivot = True
+        else:
+            result = await self._run_step(step)
+        self.results[step.name] = kept(step.gives, result)
 
     async def _run_step(self, step: Step) -> dict[str, Any]:
         status, retry = self.state.step(step.name), self._step_retry(step)
@@ -186,8 +196,8 @@ class SagaRun:
 
     async def _compensate(self) -> None:
         self._set_saga(SagaStatus.COMPENSATING)
-        for step in reversed(self.registered):
-            await self._run_compensation(step)
+        for stage in reversed(self.registered):
+            await run_together([self._run_compensation(step) for step in stage])
 
     async def _run_compensation(self, step: Step) -> None:
         assert step.compensation is not None
@@ -216,6 +226,10 @@ class SagaRun:
 
     async def _operator_decides(self, step: StepState) -> str:
         """Park the saga in NEEDS_ATTENTION until an operator says retry or skip."""
+        async with self.operator_turn:
+            return await self._ask_operator(step)
+
+    async def _ask_operator(self, step: StepState) -> str:
         previous = self.state.status
         self.waiting_step = step
         self._set_saga(SagaStatus.NEEDS_ATTENTION)
@@ -246,9 +260,8 @@ class SagaRun:
     async def _activity(
         self, name: str, step: Step, role: str, retry: RetryPolicy, timeout: timedelta | None = None
     ) -> StepOutcome:
-        call = StepCall(
-            self.state.saga_id, step.name, role, self.data, dict(self.results), self.attempt
-        )
+        data = step_input(step.takes, self.data, self.results)
+        call = StepCall(self.state.saga_id, step.name, role, data, self.attempt)
         timeout = timeout or timedelta(seconds=self.options.step_timeout_seconds)
         return await call_step(name, call, timeout, retry, self.options.local_activities)
 
@@ -271,16 +284,6 @@ class SagaRun:
         self.state.status = status
         self.publisher.changed()
 
-    def _publish_start(self) -> None:
-        """The starter set SagaType and SagaStatus=RUNNING already (the API does): upserting them
-        again would cost the server one more visibility write per saga."""
-        attributes = workflow.info().typed_search_attributes
-        if attributes.get(SAGA_TYPE) != self.definition.saga_type:
-            workflow.upsert_search_attributes([SAGA_TYPE.value_set(self.definition.saga_type)])
-        if attributes.get(SAGA_STATUS) == SagaStatus.RUNNING.value:
-            self.publisher.assume_published(SagaStatus.RUNNING)
-        self.publisher.changed()
-
     def _close(self, status: SagaStatus, error: ErrorInfo | None) -> SagaState:
         for step in self.state.steps:
             if step.status is StepStatus.PENDING:
@@ -290,11 +293,3 @@ class SagaRun:
         self._set_saga(status)
         self.publisher.flush()  # now: the workflow completes in this activation
         return self.state
-
-
-def saga_data(saga_input: Any) -> dict[str, Any]:
-    """The saga input as the plain data every step receives (without the options)."""
-    data = asdict(saga_input)
-    data.pop("options", None)
-    data.pop("attempt", None)
-    return data

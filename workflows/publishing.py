@@ -49,7 +49,9 @@ def memo_of(state: SagaState) -> Json:
         }
     }
     for step in state.steps:
-        if step != StepState(step.name, step.kind, compensation=step.compensation):
+        if step != StepState(
+            step.name, step.kind, compensation=step.compensation, group=step.group
+        ):
             memo[STEP_PREFIX + step.name] = {
                 "status": step.status.value,
                 "attempts": step.attempts,
@@ -71,7 +73,8 @@ def state_from_memo(
         saga_type=definition.saga_type,
         status=SagaStatus(saga.get("status", SagaStatus.RUNNING)),
         steps=[
-            _step(step.name, step.kind.value, step.compensation, memo) for step in definition.steps
+            _step(step.name, step.kind.value, step.compensation, step.group, memo)
+            for step in definition.steps
         ],
         started_at=started_at,
         error=_error_of(saga.get("error")),
@@ -105,6 +108,16 @@ class Publisher:
     def assume_published(self, status: SagaStatus) -> None:
         """The starter set the search attributes already."""
         self.published_status = status.value
+
+    def start(self, saga_type: str) -> None:
+        """The starter set SagaType and SagaStatus=RUNNING already (the API does): upserting them
+        again would cost the server one more visibility write per saga."""
+        attributes = workflow.info().typed_search_attributes
+        if attributes.get(SAGA_TYPE) != saga_type:
+            workflow.upsert_search_attributes([SAGA_TYPE.value_set(saga_type)])
+        if attributes.get(SAGA_STATUS) == SagaStatus.RUNNING.value:
+            self.assume_published(SagaStatus.RUNNING)
+        self.changed()
 
     def changed(self) -> None:
         self.dirty = True
@@ -150,9 +163,11 @@ def _action_of(value: Json) -> OperatorAction:
     )  # fmt: skip
 
 
-def _step(name: str, kind: str, compensation: str | None, memo: Mapping[str, Any]) -> StepState:
+def _step(
+    name: str, kind: str, compensation: str | None, group: str | None, memo: Mapping[str, Any]
+) -> StepState:
     published = memo.get(STEP_PREFIX + name)
-    step = StepState(name, kind, compensation=compensation)
+    step = StepState(name, kind, compensation=compensation, group=group)
     if published:
         step.status = StepStatus(published["status"])
         step.attempts = int(published["attempts"])

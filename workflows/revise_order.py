@@ -9,18 +9,17 @@ with workflow.unsafe.imports_passed_through():
     from workflows.definition import compensatable, pivot, retriable, saga
     from workflows.state import SagaOptions
 
+# fmt: off
 REVISE_ORDER = saga(
     "ReviseOrder",
-    compensatable("begin_revise", "orders.begin_revise", compensation="orders.undo_revise"),
-    compensatable(
-        "begin_revise_ticket",
-        "kitchen.begin_revise_ticket",
-        compensation="kitchen.undo_revise_ticket",
-    ),
-    pivot("revise_authorization", "accounting.revise_authorization"),
-    retriable("confirm_revise_ticket", "kitchen.confirm_revise_ticket"),
-    retriable("confirm_revise", "orders.confirm_revise"),
+    compensatable("begin_revise", "orders.begin_revise", "orders.undo_revise", takes="order_id line_items", gives="pending_revision"),
+    compensatable("begin_revise_ticket", "kitchen.begin_revise_ticket", "kitchen.undo_revise_ticket", takes="order_id line_items"),
+    pivot("revise_authorization", "accounting.revise_authorization", takes="order_id amount_cents=begin_revise.pending_revision.total_cents"),
+    retriable("confirm_revise_ticket", "kitchen.confirm_revise_ticket", takes="order_id"),
+    retriable("confirm_revise", "orders.confirm_revise", takes="order_id"),
+    inputs="order_id line_items",
 )
+# fmt: on
 
 
 @dataclass

@@ -1,9 +1,11 @@
 """Saga-level status: what a workflow query returns and what the API reports."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class SagaStatus(StrEnum):
@@ -58,6 +60,7 @@ class StepState:
     error: ErrorInfo | None = None
     compensation: str | None = None
     compensation_attempts: int = 0
+    group: str | None = None  # the group it runs in, together with the group's other steps
 
 
 @dataclass
@@ -79,14 +82,18 @@ class SagaState:
 
 @dataclass
 class StepCall:
-    """The one input of every saga activity."""
+    """The one input of every saga activity. `input` holds what the step takes, under the
+    names its definition declares (workflows/dataflow.py); a compensation gets its step's."""
 
     saga_id: str
     step: str
     role: str  # "action" or "compensation"
     input: dict[str, Any]
-    results: dict[str, Any] = field(default_factory=dict)
     attempt: int = 1  # the saga's attempt under its id (a Cancel Order saga may be tried again)
+
+    def take(self, kind: type[T]) -> T:
+        """The input as the activity's typed input (a dataclass): the fields it names."""
+        return kind(**{f.name: self.input[f.name] for f in fields(kind)})  # type: ignore[arg-type]
 
     @property
     def idempotency_key(self) -> str:

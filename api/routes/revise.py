@@ -18,6 +18,7 @@ from api.deps import (
 )
 from api.proxy import get_json
 from api.sagas.start import REQUEST_HASH, Started, next_attempt, request_hash, start_saga
+from api.sagas.temporal import temporal_errors
 from api.schemas import LineItemIn, OrderAccepted, PathId
 from common.errors import Conflict, DomainError, NotFound
 from common.idempotency import IdempotencyKey
@@ -125,4 +126,6 @@ async def _saga(client: Client, saga_id: str) -> tuple[Started, Mapping[str, Any
             return None
         raise
     status = description.typed_search_attributes.get(SAGA_STATUS) or SagaStatus.RUNNING.value
-    return Started(saga_id, status, duplicate=True), await description.memo()
+    with temporal_errors():
+        memo = await description.memo()
+    return Started(saga_id, status, duplicate=True), memo

@@ -37,7 +37,13 @@ class SagaTypes(BaseModel):
 
 def _described(definition: SagaDefinition) -> SagaTypeOut:
     steps = [
-        StepTypeOut(name=s.name, kind=s.kind.value, action=s.action, compensation=s.compensation)
+        StepTypeOut(
+            name=s.name,
+            kind=s.kind.value,
+            action=s.action,
+            compensation=s.compensation,
+            group=s.group,
+        )
         for s in definition.steps
     ]
     return SagaTypeOut(saga_type=definition.saga_type, version=definition.version, steps=steps)

@@ -66,7 +66,9 @@ def visibility_query(saga_type: str | None, status: str | None) -> str:
             raise DomainError(
                 "invalid_saga_type", f"saga_type must be one of {sorted(DEFINITIONS)}"
             )
-    clauses = ["SagaType IN (" + ", ".join(f"'{value}'" for value in types) + ")"]
+    # The workflow type, not the SagaType attribute: a workflow of another type that runs a saga
+    # definition (a test harness, a tool) sets SagaType too, but is not one of this service's.
+    clauses = ["WorkflowType IN (" + ", ".join(f"'{value}'" for value in types) + ")"]
     if status:
         if status not in SagaStatus.__members__:
             raise DomainError(

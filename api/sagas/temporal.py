@@ -18,11 +18,24 @@ class TemporalUnavailable(DomainError):
     status = 503
 
 
+class PayloadUndecodable(DomainError):
+    status = 503
+
+
 @contextmanager
 def temporal_errors() -> Iterator[None]:
-    """Temporal down or too slow → 503 `temporal_unavailable`."""
+    """Temporal down or too slow → 503 `temporal_unavailable`; a saga stored with a payload codec
+    this API is not configured with → 503 `payload_undecodable`."""
     try:
         yield
+    except KeyError as error:  # how the data converter reports an encoding it has no codec for
+        if "payload encoding" not in str(error):
+            raise
+        raise PayloadUndecodable(
+            "payload_undecodable",
+            f"the saga's data is stored encoded ({error.args[0]}); this API is not configured "
+            "with its codec (TEMPORAL_ENCRYPT_PAYLOADS, TEMPORAL_ENCRYPTION_KEYS)",
+        ) from error
     except RPCError as error:
         if error.status in TRANSIENT:
             raise _unavailable(error.message) from error

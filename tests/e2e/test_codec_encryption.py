@@ -8,8 +8,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from temporalio.api.common.v1 import Payload
+from temporalio.api.common.v1 import Payload, WorkflowExecution
 from temporalio.api.sdk.v1 import WorkflowMetadata
+from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
 
 from common.codec import ENCODING
@@ -33,6 +34,15 @@ async def encrypted_stack(
         temporal_client, lambda name: f"sqlite:///{data / name}.db", temporal_options=ENCRYPTION
     ) as running:
         yield running
+        # Its sagas stay unreadable to every other test's API (they have no key): remove them.
+        query = f"TaskQueue = '{running.task_queue}'"
+        async for execution in temporal_client.list_workflows(query):
+            await temporal_client.workflow_service.delete_workflow_execution(
+                DeleteWorkflowExecutionRequest(
+                    namespace=temporal_client.namespace,
+                    workflow_execution=WorkflowExecution(workflow_id=execution.id),
+                )
+            )
 
 
 async def stored_history(plain_client: Client, saga_id: str) -> list[bytes]:
@@ -128,3 +138,13 @@ async def test_the_web_ui_metadata_is_encrypted_and_decodes_with_the_codec(
     assert world.consumer_id in (await decoded.static_details() or "")
     metadata = await handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)
     assert metadata.current_details.startswith("**CreateOrder** saga: **COMPLETED**")
+
+
+async def test_an_api_without_the_key_answers_503_not_500(
+    encrypted_stack: Stack, stack: Stack
+) -> None:
+    _, saga_id = await one_item_saga(encrypted_stack)
+    async with stack.api_client() as plain_api:
+        response = await plain_api.get(f"/sagas/{saga_id}")
+    assert response.status_code == 503, response.text
+    assert response.json()["error"]["code"] == "payload_undecodable"

@@ -33,6 +33,8 @@ async def test_happy_path_completes_and_every_participant_agrees(
     assert steps(saga) == dict.fromkeys(CREATE_ORDER_STEPS, "SUCCEEDED")
     assert saga["error"] is None and saga["past_pivot"] is True
     assert [s["attempts"] for s in saga["steps"]] == [1] * 6
+    pair = "verify_consumer+create_ticket"  # version 2 runs them as a group
+    assert [s["group"] for s in saga["steps"]] == [None, pair, pair, None, None, None]
     p, order_id = stack.participants, accepted["order_id"]
     order = (await stack.http.get(f"{p.orders.url}/orders/{order_id}")).json()
     ticket = (await stack.http.get(f"{p.kitchen.url}/tickets/{order_id}")).json()
@@ -59,15 +61,15 @@ REJECTIONS = {
     "suspended consumer": Rejection(
         "consumer_suspended",
         "verify_consumer",
-        create_order_steps("COMPENSATED", "FAILED"),
-        ("REJECTED", None, None),
+        create_order_steps("COMPENSATED", "FAILED", "COMPENSATED"),  # its group partner too
+        ("REJECTED", "REJECTED", None),
         world={"consumer_status": "SUSPENDED"},
     ),
     "unknown consumer": Rejection(
         "consumer_not_found",
         "verify_consumer",
-        create_order_steps("COMPENSATED", "FAILED"),
-        ("REJECTED", None, None),
+        create_order_steps("COMPENSATED", "FAILED", "COMPENSATED"),  # its group partner too
+        ("REJECTED", "REJECTED", None),
         body=lambda world: world.order((0, 1), consumer_id="nobody"),
     ),
     "unknown menu item": Rejection(

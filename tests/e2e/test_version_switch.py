@@ -1,6 +1,7 @@
-"""A new definition version reaches new sagas only: sagas started on version 1 and held at their
-pivot finish on version 1's steps after the workers are replaced by ones that know version 2,
-while the sagas started then run version 2; the API shows each saga its own steps."""
+"""A new definition version reaches new sagas only: sagas started on the newest registered
+version and held at their pivot finish on its steps after the workers are replaced by ones that
+know one version more, while the sagas started then run that one; the API shows each saga its own
+steps."""
 
 import uuid
 from collections.abc import AsyncIterator
@@ -20,22 +21,25 @@ from tests.support.servers import RunningServer
 from tests.support.stack import FAST_SAGAS, TOKEN, Stack, start_api
 from worker import WorkerSettings, build_worker, workflow_runner
 from workflows.base import Registry, SagaType
-from workflows.create_order import CREATE_ORDER, CreateOrderInput
+from workflows.create_order import CreateOrderInput
 from workflows.definition import retriable
 from workflows.registry import SAGAS
 from workflows.state import SagaState, StepStatus
 
-# Version 2 checks the consumer once more after the order is approved.
-CREATE_ORDER_V2 = replace(
-    CREATE_ORDER,
-    steps=(*CREATE_ORDER.steps, retriable("recheck_consumer", "consumers.verify_consumer")),
-    version=2,
+CREATE_ORDER = SAGAS.types["CreateOrder"]
+OLD = CREATE_ORDER.newest
+# The next version checks the consumer once more after the order is approved.
+RECHECK = retriable(
+    "recheck_consumer",
+    "consumers.verify_consumer",
+    takes="order_id consumer_id create_order.total_cents",
 )
-V1_STEPS = [step.name for step in CREATE_ORDER.steps]
-V2_STEPS = [step.name for step in CREATE_ORDER_V2.steps]
-WITH_V2 = Registry(
-    SagaType((CREATE_ORDER, CREATE_ORDER_V2), CreateOrderInput),
-    *(saga_type for name, saga_type in SAGAS.types.items() if name != CREATE_ORDER.saga_type),
+NEW = replace(OLD, steps=(*OLD.steps, RECHECK), version=OLD.version + 1)
+OLD_STEPS = [step.name for step in OLD.steps]
+NEW_STEPS = [step.name for step in NEW.steps]
+WITH_NEW = Registry(
+    SagaType((*CREATE_ORDER.versions, NEW), CreateOrderInput),
+    *(saga_type for name, saga_type in SAGAS.types.items() if name != OLD.saga_type),
 )
 # A pivot held for a while is not retried meanwhile (its timeout is long).
 PATIENT = FAST_SAGAS.model_copy(update={"step_timeout_seconds": 60})
@@ -83,16 +87,16 @@ async def test_running_sagas_keep_their_version_new_ones_take_the_newest(
     rule = await faults.add(accounting, "/authorizations", status=None, hold=True)
     async with worker_of(stack, task_queue, SAGAS):
         old = await held_at_pivot(api, world, 2)
-    monkeypatch.setattr(saga_status, "SAGAS", WITH_V2)  # the API deployed with version 2
-    async with worker_of(stack, task_queue, WITH_V2):
+    monkeypatch.setattr(saga_status, "SAGAS", WITH_NEW)  # the API deployed with the new version
+    async with worker_of(stack, task_queue, WITH_NEW):
         new = await held_at_pivot(api, world, 2)
         await faults.release(accounting, rule)
         ended = {saga_id: await saga_ends(api, saga_id) for saga_id in old + new}
     for saga_id in old:
-        await runs_version(stack.client, api, ended[saga_id], 1, V1_STEPS)
+        await runs_version(stack.client, api, ended[saga_id], OLD.version, OLD_STEPS)
     for saga_id in new:
-        await runs_version(stack.client, api, ended[saga_id], 2, V2_STEPS)
-    await replays(stack.client, old + new, WITH_V2)
+        await runs_version(stack.client, api, ended[saga_id], NEW.version, NEW_STEPS)
+    await replays(stack.client, old + new, WITH_NEW)
     await refused_by_older_workers(stack.client, new)
 
 
@@ -110,12 +114,12 @@ async def runs_version(
     ]
     assert (await (await handle.describe()).memo())["version"] == version
     diagram = (await api.get(f"/sagas/{saga_id}/diagram")).text
-    assert ("recheck_consumer" in diagram) is (version == 2), diagram
+    assert ("recheck_consumer" in diagram) is (version == NEW.version), diagram
     assert f"class {names[-1]} SUCCEEDED" in diagram
 
 
 async def replays(client: Client, saga_ids: list[str], registry: Registry) -> None:
-    """Both versions' histories replay on the workers that know version 2."""
+    """Both versions' histories replay on the workers that know the new version."""
     for sandbox in (True, False):
         replayer = Replayer(workflows=registry.workflows, workflow_runner=workflow_runner(sandbox))
         for history in await histories(client, saga_ids):
@@ -124,8 +128,8 @@ async def replays(client: Client, saga_ids: list[str], registry: Registry) -> No
 
 
 async def refused_by_older_workers(client: Client, saga_ids: list[str]) -> None:
-    """A worker that knows version 1 only fails a version 2 saga's task (another worker takes
-    it again) rather than run it on version 1's steps: a rolling upgrade is safe."""
+    """A worker that does not know the new version fails its sagas' tasks (another worker takes
+    them again) rather than run them on an older version's steps: a rolling upgrade is safe."""
     replayer = Replayer(workflows=SAGAS.workflows, workflow_runner=workflow_runner(False))
     for history in await histories(client, saga_ids):
         result = await replayer.replay_workflow(history, raise_on_replay_failure=False)

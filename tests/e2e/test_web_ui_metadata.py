@@ -37,7 +37,11 @@ async def activity_summaries(
     """The summary of every event of `event_type` (a local activity's is its marker), in history
     order, decoded as the client decodes payloads (with its codec, when encryption is on)."""
     history = await handle.fetch_history()
-    summaries = [e.user_metadata.summary for e in history.events if e.event_type == event_type]
+    summaries = [  # a version's patch marker carries none
+        e.user_metadata.summary
+        for e in history.events
+        if e.event_type == event_type and e.user_metadata.HasField("summary")
+    ]
     return [str(summary) for summary in await client.data_converter.decode(summaries)]
 
 

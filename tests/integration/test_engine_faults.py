@@ -24,14 +24,13 @@ from tests.support.doubles import (
 )
 from tests.support.eventually import eventually_async
 from workflows.base import RESOLVE_UPDATE, STATUS_QUERY
-from workflows.cancel_order import CANCEL_ORDER
 from workflows.create_order import CREATE_ORDER
 from workflows.definition import SagaDefinition, Step, StepKind
 from workflows.engine import SAGA_STATUS, SAGA_TYPE
-from workflows.revise_order import REVISE_ORDER
+from workflows.registry import DEFINITIONS as REGISTERED
 from workflows.state import Resolution, SagaState, SagaStatus, StepStatus
 
-DEFINITIONS = [CREATE_ORDER, CANCEL_ORDER, REVISE_ORDER]
+DEFINITIONS = list(REGISTERED.values())  # the versions new sagas run
 
 
 @pytest.fixture
@@ -54,29 +53,51 @@ def cases(kinds: set[StepKind]) -> list[Any]:
     ]
 
 
-def expected_status(step: Step, index: int, failing: int) -> StepStatus:
-    if index > failing:
+def stage_of(definition: SagaDefinition, name: str) -> int:
+    return next(i for i, stage in enumerate(definition.stages) if name in {s.name for s in stage})
+
+
+def by_stage(definition: SagaDefinition, names: list[str]) -> list[set[str]]:
+    """Calls in order, the members of one group together (their order among them is free)."""
+    runs: list[tuple[int, set[str]]] = []
+    for name in names:
+        stage = stage_of(definition, name)
+        if runs and runs[-1][0] == stage:
+            runs[-1][1].add(name)
+        else:
+            runs.append((stage, {name}))
+    return [members for _, members in runs]
+
+
+def expected_status(step: Step, started: list[Step], failing: Step) -> StepStatus:
+    if step not in started:
         return StepStatus.SKIPPED
     if step.compensation is not None:
         return StepStatus.COMPENSATED
-    return StepStatus.FAILED if index == failing else StepStatus.SUCCEEDED
+    return StepStatus.FAILED if step == failing else StepStatus.SUCCEEDED
 
 
 @pytest.mark.parametrize(("definition", "failing"), cases({StepKind.COMPENSATABLE, StepKind.PIVOT}))
 async def test_a_rejection_compensates_the_started_steps_in_reverse_order(
     engine: Engine, doubles: Doubles, definition: SagaDefinition, failing: int
 ) -> None:
-    started = definition.steps[: failing + 1]
-    doubles.behaviours[started[-1].action] = reject("no_way")
+    """The failing step's whole stage ran (a group's other members are let finish)."""
+    rejected = definition.steps[failing]
+    stages = definition.stages[: stage_of(definition, rejected.name) + 1]
+    started = [step for stage in stages for step in stage]
+    doubles.behaviours[rejected.action] = reject("no_way")
     saga = await engine.run(definition)
     assert (saga.status, saga.error and saga.error.code) == (SagaStatus.COMPENSATED, "no_way")
-    assert doubles.roles("action") == [step.name for step in started], "rejections are final"
-    undone = [step.name for step in reversed(started) if step.compensation is not None]
-    assert doubles.roles("compensation") == undone
-    assert [step.status for step in saga.steps] == [
-        expected_status(step, index, failing) for index, step in enumerate(definition.steps)
+    actions = by_stage(definition, doubles.roles("action"))
+    assert actions == [{step.name for step in stage} for stage in stages], "rejections are final"
+    undone = [{step.name for step in stage if step.compensation} for stage in reversed(stages)]
+    assert by_stage(definition, doubles.roles("compensation")) == [
+        names for names in undone if names
     ]
-    assert saga.step(started[-1].name).error is not None
+    assert [step.status for step in saga.steps] == [
+        expected_status(step, started, rejected) for step in definition.steps
+    ]
+    assert saga.step(rejected.name).error is not None
     assert saga.past_pivot is False
 
 

@@ -17,12 +17,15 @@ from workflows.definition import compensatable, pivot, retriable, saga
 from workflows.state import SagaOptions, SagaState, SagaStatus, StepCall, StepOutcome, StepStatus
 
 # 1. the definition and its input
+# fmt: off
 SHIP_PARCEL = saga(
     "ShipParcel",
-    compensatable("reserve_slot", "depot.reserve_slot", compensation="depot.release_slot"),
-    pivot("charge_postage", "billing.charge_postage"),
-    retriable("hand_over", "depot.hand_over"),
+    compensatable("reserve_slot", "depot.reserve_slot", "depot.release_slot", takes="parcel_id", gives="slot"),
+    pivot("charge_postage", "billing.charge_postage", takes="parcel_id weight_grams", gives="postage_cents"),
+    retriable("hand_over", "depot.hand_over", takes="parcel_id charge_postage.postage_cents"),
+    inputs="parcel_id weight_grams",
 )
+# fmt: on
 
 
 @dataclass
@@ -43,7 +46,7 @@ async def reserve_slot(call: StepCall) -> StepOutcome:
 
 @activity.defn(name="depot.release_slot")
 async def release_slot(call: StepCall) -> StepOutcome:
-    return _called(call, {"released": call.results["reserve_slot"]["slot"]})
+    return _called(call, {"released": f"slot-{call.input['parcel_id']}"})
 
 
 @activity.defn(name="billing.charge_postage")
@@ -56,7 +59,7 @@ async def charge_postage(call: StepCall) -> StepOutcome:
 
 @activity.defn(name="depot.hand_over")
 async def hand_over(call: StepCall) -> StepOutcome:
-    return _called(call, {"postage_cents": call.results["charge_postage"]["postage_cents"]})
+    return _called(call, {"postage_cents": call.input["postage_cents"]})
 
 
 def _called(call: StepCall, body: dict[str, Any]) -> StepOutcome:

@@ -39,7 +39,7 @@ class Call:
 
 
 async def succeed(call: StepCall, attempt: int) -> dict[str, Any]:
-    return {"total_cents": 1250, "step": call.step}
+    return {"total_cents": 1250, "pending_revision": {"total_cents": 1250}, "step": call.step}
 
 
 def reject(code: str) -> Behaviour:

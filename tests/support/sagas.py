@@ -76,6 +76,17 @@ async def step_runs(api: httpx.AsyncClient, saga_id: str, step: str) -> Json:
     return await eventually_async(running)
 
 
+async def step_succeeds(api: httpx.AsyncClient, saga_id: str, step: str) -> Json:
+    """Wait until `step` has SUCCEEDED (a member of a group whose partner is held)."""
+
+    async def succeeded() -> Json:
+        saga = await saga_of(api, saga_id)
+        assert steps(saga)[step] == "SUCCEEDED", steps(saga)
+        return saga
+
+    return await eventually_async(succeeded)
+
+
 def steps(saga: Json) -> dict[str, str]:
     """Step name → step status."""
     return {step["name"]: step["status"] for step in saga["steps"]}

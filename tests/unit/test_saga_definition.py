@@ -3,7 +3,7 @@
 import pytest
 
 from workflows.cancel_order import CANCEL_ORDER
-from workflows.create_order import CREATE_ORDER
+from workflows.create_order import CREATE_ORDER, CREATE_ORDER_V2
 from workflows.definition import (
     InvalidSagaDefinition,
     SagaDefinition,
@@ -67,7 +67,7 @@ def test_revise_order_reads_like_the_design_table() -> None:
 
 def test_the_registry_knows_every_saga_by_its_type() -> None:
     assert DEFINITIONS == {
-        "CreateOrder": CREATE_ORDER,
+        "CreateOrder": CREATE_ORDER_V2,
         "CancelOrder": CANCEL_ORDER,
         "ReviseOrder": REVISE_ORDER,
     }
