@@ -53,6 +53,7 @@ class Target:
     http: httpx.AsyncClient | None = None
     api_url: str = ""
     options: SagaOptions = field(default_factory=SagaOptions)
+    reads: list[float] = field(default_factory=list)  # seconds of each polling client's GET
 
     async def start(self) -> WorkflowHandle[Any, Any]:
         order = self.world.order()
@@ -121,7 +122,10 @@ async def finished(target: Target, handle: WorkflowHandle[Any, Any]) -> Any:
     params = {"wait_seconds": 30} if long_poll else {}
     url = f"{target.api_url}/sagas/{handle.id}"
     while True:
+        began = time.perf_counter()
         response = await target.http.get(url, params=params, headers=headers)
+        if not long_poll:  # a long poll's time is its wait, not the cost of a read
+            target.reads.append(time.perf_counter() - began)
         body: dict[str, Any] = response.json()
         if response.status_code == 200 and body["status"] in ENDED:
             return body

@@ -110,6 +110,7 @@ async def phase(
     arm = target.arm
     roles = processes(stack, arm)
     before = cpu_by_role(roles)
+    target.reads.clear()
     with RssSampler(stack.workers[(arm.server, arm.worker)].pid) as rss:
         load = await run_shape(target, shape)
     after = cpu_by_role(roles)
@@ -117,7 +118,7 @@ async def phase(
     return load.samples, phase_result(
         arm.name, shape.name, rep, ok, load.counted, len(load.failed), load.window,
         {role: after[role] - before[role] for role in roles},
-        rss.peak_kib / 1024, [s.error for s in load.failed],
+        rss.peak_kib / 1024, [s.error for s in load.failed], target.reads,
     )  # fmt: skip
 
 
@@ -181,12 +182,16 @@ async def drive(
     return {"results": results, "memory": memory, "timelines": timelines, "idle": idle}
 
 
+IDLE_SETTLE_SECONDS = 10.0
+
+
 async def _idle(stack: BenchStack, args: argparse.Namespace) -> IdleCost | None:
     """After the warm-up, before any phase: what the whole stack costs while nothing runs."""
     seconds = args.idle if args.idle is not None else (5.0 if args.quick else 30.0)
     if seconds <= 0:
         return None
-    await asyncio.sleep(1.0)  # let the warm-up's last sagas and feed deliveries settle
+    # Let the warm-up's last sagas, feed deliveries and the server's tasks after them settle.
+    await asyncio.sleep(IDLE_SETTLE_SECONDS)
     return await idle_cost(stack.children(), seconds)
 
 

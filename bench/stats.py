@@ -35,6 +35,8 @@ class PhaseResult:
     cpu_ms_per_saga: dict[str, float] = field(default_factory=dict)
     worker_peak_rss_mb: float = 0.0
     errors: list[str] = field(default_factory=list)
+    read_p50_ms: float = 0.0  # GET /sagas/{id} as polling clients saw it (api-poll only)
+    read_p99_ms: float = 0.0
 
 
 def phase_result(
@@ -48,10 +50,12 @@ def phase_result(
     cpu_seconds: dict[str, float],
     worker_peak_rss_mb: float = 0.0,
     errors: Sequence[str] = (),
+    reads: Sequence[float] = (),
 ) -> PhaseResult:
     """CPU is divided over every saga that completed in the phase (`latencies`)."""
     done = max(len(latencies), 1)
     ms = [value * 1000 for value in latencies]
+    read_ms = [value * 1000 for value in reads]
     return PhaseResult(
         arm=arm,
         shape=shape,
@@ -66,6 +70,8 @@ def phase_result(
         cpu_ms_per_saga={name: cpu * 1000 / done for name, cpu in cpu_seconds.items()},
         worker_peak_rss_mb=worker_peak_rss_mb,
         errors=list(errors)[:3],
+        read_p50_ms=percentile(read_ms, 50) if read_ms else 0.0,
+        read_p99_ms=percentile(read_ms, 99) if read_ms else 0.0,
     )
 
 
@@ -89,6 +95,8 @@ class Summary:
     failed: float
     seconds: float
     spread: float  # (max - min) / median of sagas/s over the repetitions
+    read_p50_ms: float = 0.0
+    read_p99_ms: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -123,6 +131,8 @@ def _summary(arm: str, shape: str, group: list[PhaseResult]) -> Summary:
         failed=median("failed"),
         seconds=median("seconds"),
         spread=(max(rates) - min(rates)) / rate if rate else math.nan,
+        read_p50_ms=median("read_p50_ms"),
+        read_p99_ms=median("read_p99_ms"),
     )
 
 
@@ -186,6 +196,11 @@ def targets(
             if arm == "engine" and base == "hand-written":
                 value = ratio(summaries, arm, base, shape, "p99_ms")
                 add(f"{name} p99", shape, value, "<= 1.10", value <= 1.10)
+    for shape in loaded:
+        polled = _find(summaries, "api-poll", shape)
+        if polled is not None and polled.read_p99_ms:
+            value = polled.read_p99_ms
+            add("status read p99 (ms), polling clients", shape, value, "<= 25", value <= 25)
     for arm in ("engine", "api", "api-wait", "engine-local"):
         found = _find(summaries, arm, unloaded)
         if found is not None:

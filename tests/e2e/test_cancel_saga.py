@@ -69,6 +69,7 @@ HOLDS = {
         create_order_steps("COMPENSATED", "SUCCEEDED", "FAILED"),
         ("REJECTED", None, None),
         action=order_body,
+        partner="verify_consumer",
     ),
 }
 

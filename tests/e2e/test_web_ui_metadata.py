@@ -132,5 +132,6 @@ async def test_local_activities_carry_the_same_summaries(
     await saga_ends(api, saga_id)
     handle = stack.client.get_workflow_handle(saga_id)
     markers = await activity_summaries(stack.client, handle, EventType.EVENT_TYPE_MARKER_RECORDED)
-    assert markers[:2] == ["create_order · action", "verify_consumer · action"]
+    assert markers[0] == "create_order · action"
+    assert set(markers[1:3]) == {"verify_consumer · action", "create_ticket · action"}  # a group
     assert len(markers) == 6
