@@ -10,8 +10,9 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 
 from observability.context import from_idempotency_key, saga_context
+from observability.database import trace_engine
 from observability.feeds import feed_lag
-from observability.tracing import excluded_urls, provider, trace_engine
+from observability.tracing import excluded_urls, provider
 
 Refresh = Callable[[], Awaitable[None]]
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)

@@ -8,7 +8,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.page_tokens import invalid_page_token, issue_page_token, read_page_token
 from api.sagas.temporal import RPC_TIMEOUT, temporal_errors
-from common.errors import DomainError
+from http_contract.errors import DomainError
 from workflows.publishing import SAGA_STATUS
 from workflows.registry import DEFINITIONS
 from workflows.state import CLOSED_STATUSES, SagaStatus

@@ -15,7 +15,7 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.sagas.temporal import describe, temporal_errors
-from common.errors import DomainError, NotFound
+from http_contract.errors import DomainError, NotFound
 from workflows.publishing import ATTEMPT_KEY, SAGA_KEY, SAGA_STATUS, SAGA_TYPE
 from workflows.state import SagaStatus
 

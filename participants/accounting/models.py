@@ -12,10 +12,10 @@ from pydantic import BaseModel
 from sqlalchemy import BigInteger, CheckConstraint, Update, update
 from sqlmodel import Field, SQLModel, col
 
-from common.bounds import Cents, RecordId, SagaId
-from common.db import UtcDateTime
-from common.errors import Conflict, DomainError
-from common.idempotency import utcnow
+from http_contract.bounds import Cents, RecordId, SagaId
+from http_contract.errors import Conflict, DomainError
+from storage.engines import UtcDateTime
+from storage.utc import utcnow
 
 
 class AccountCreate(BaseModel):

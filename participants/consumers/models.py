@@ -7,9 +7,9 @@ from enum import StrEnum
 from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
 
-from common.bounds import Cents, RecordId
-from common.errors import DomainError
-from common.idempotency import utcnow
+from http_contract.bounds import Cents, RecordId
+from http_contract.errors import DomainError
+from storage.utc import utcnow
 
 
 class ConsumerStatus(StrEnum):

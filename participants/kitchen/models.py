@@ -9,10 +9,10 @@ from pydantic import BaseModel, field_validator
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from common.bounds import MAX_LINE_ITEMS, PriceCents, Quantity, RecordId, SagaId
-from common.db import UtcDateTime
-from common.errors import Conflict, DomainError
-from common.idempotency import utcnow
+from http_contract.bounds import MAX_LINE_ITEMS, PriceCents, Quantity, RecordId, SagaId
+from http_contract.errors import Conflict, DomainError
+from storage.engines import UtcDateTime
+from storage.utc import utcnow
 
 
 class MenuItem(BaseModel):

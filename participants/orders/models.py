@@ -8,10 +8,10 @@ from pydantic import BaseModel, StrictInt
 from sqlalchemy import JSON, BigInteger, Column
 from sqlmodel import Field, SQLModel
 
-from common.bounds import MAX_LINE_ITEMS, RecordId, SagaId
-from common.db import UtcDateTime
-from common.errors import Conflict, DomainError
-from common.idempotency import utcnow
+from http_contract.bounds import MAX_LINE_ITEMS, RecordId, SagaId
+from http_contract.errors import Conflict, DomainError
+from storage.engines import UtcDateTime
+from storage.utc import utcnow
 
 
 class OrderState(StrEnum):

@@ -11,7 +11,7 @@ import pytest
 from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 
-from common.codec import ENCODING
+from temporal_client.codec import ENCODING
 from tests.support.sagas import place_order, saga_ends
 from tests.support.seed import World, new_world
 from tests.support.stack import AUTH, Stack, running_stack

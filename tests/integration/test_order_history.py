@@ -18,11 +18,11 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, col, select
 
-from common.commits import signal_of
-from common.db import create_tables, make_engine
-from common.dead_letters import DeadLetter
-from common.outbox import record_event
-from common.web import engine_of
+from event_feed.commits import signal_of
+from event_feed.dead_letters import DeadLetter
+from event_feed.outbox import record_event
+from service_app.web import engine_of
+from storage.engines import create_tables, make_engine
 from tests.conftest import DATABASE_KINDS, DatabaseFactory, database_urls
 from tests.support.eventually import eventually
 from tests.support.participants import answer, participant_app

@@ -6,8 +6,8 @@ import httpx
 import pytest
 from sqlmodel import Session
 
-from common.web import engine_of
 from participants.orders.models import ReplicaRestaurant
+from service_app.web import engine_of
 from tests.conftest import DatabaseFactory
 from tests.support.participants import (
     MENU,

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from common.commits import CommitSignal
+from event_feed.commits import CommitSignal
 
 
 async def test_a_commit_counted_before_the_waiter_first_runs_is_not_missed() -> None:

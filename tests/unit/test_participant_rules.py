@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 from pydantic import ValidationError
 
-from common.errors import DomainError
+from http_contract.errors import DomainError
 from participants.accounting.models import (
     Account,
     AccountCreate,

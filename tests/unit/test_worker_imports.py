@@ -4,10 +4,11 @@ framework and no database layer."""
 import subprocess
 import sys
 
-CHECK = "import sys, worker; print(sorted(m for m in ('fastapi', 'starlette', 'sqlmodel') if m in sys.modules))"
+FORBIDDEN = ("fastapi", "starlette", "sqlmodel", "sqlalchemy", "alembic")
+CHECK = f"import sys, worker; print(sorted(m for m in {FORBIDDEN!r} if m in sys.modules))"
 
 
-def test_the_worker_imports_no_web_framework() -> None:
+def test_the_worker_imports_no_web_framework_and_no_database_layer() -> None:
     result = subprocess.run(
         [sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=60, check=True
     )

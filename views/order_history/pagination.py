@@ -8,8 +8,9 @@ from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
-from common.errors import DomainError
-from views.order_history.models import OrderHistory, OrderState, as_utc
+from http_contract.errors import DomainError
+from storage.utc import as_utc
+from views.order_history.models import OrderHistory, OrderState
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import text, update
 from sqlmodel import Session, col
 
-from common.locks import AdvisoryLock
-from common.subscriber import Event
-from views.order_history.models import KnownRestaurant, OrderHistory, as_utc
+from event_feed.subscriber import Event
+from storage.locks import AdvisoryLock
+from storage.utc import as_utc
+from views.order_history.models import KnownRestaurant, OrderHistory
 
 ORDER_EVENTS = frozenset(
     {

@@ -3,10 +3,10 @@
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from common.aggregates import Aggregate
-from common.idempotency import CommandKey
-from common.web import ReadSessionDep, SessionDep
+from participant_commands.aggregates import Aggregate
+from participant_commands.idempotency import CommandKey
 from participants.accounting.models import Account, AccountCreate, AccountPublic
+from service_app.web import ReadSessionDep, SessionDep
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 

@@ -4,9 +4,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
-from common.aggregates import Aggregate
-from common.idempotency import Answer, CommandKey, run_idempotent
-from common.web import ReadSessionDep, SessionDep
+from participant_commands.aggregates import Aggregate
+from participant_commands.idempotency import Answer, CommandKey, run_idempotent
 from participants.accounting.models import (
     Account,
     Authorization,
@@ -23,6 +22,7 @@ from participants.accounting.models import (
     revise,
     revision_declined,
 )
+from service_app.web import ReadSessionDep, SessionDep
 
 router = APIRouter(prefix="/authorizations", tags=["authorizations"])
 

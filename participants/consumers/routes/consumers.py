@@ -3,9 +3,8 @@
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from common.aggregates import Aggregate
-from common.idempotency import Answer, CommandKey, run_idempotent
-from common.web import ReadSessionDep, SessionDep
+from participant_commands.aggregates import Aggregate
+from participant_commands.idempotency import Answer, CommandKey, run_idempotent
 from participants.consumers.models import (
     Consumer,
     ConsumerCreate,
@@ -15,6 +14,7 @@ from participants.consumers.models import (
     VerifyRequest,
     verified,
 )
+from service_app.web import ReadSessionDep, SessionDep
 
 router = APIRouter(prefix="/consumers", tags=["consumers"])
 

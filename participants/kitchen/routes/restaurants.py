@@ -3,15 +3,15 @@
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from common.aggregates import Aggregate
-from common.idempotency import CommandKey
-from common.web import ReadSessionDep, SessionDep
+from participant_commands.aggregates import Aggregate
+from participant_commands.idempotency import CommandKey
 from participants.kitchen.models import (
     Restaurant,
     RestaurantCreate,
     RestaurantPublic,
     RestaurantUpdate,
 )
+from service_app.web import ReadSessionDep, SessionDep
 
 router = APIRouter(prefix="/restaurants", tags=["restaurants"])
 

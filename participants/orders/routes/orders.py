@@ -3,9 +3,8 @@
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from common.aggregates import Compensatable
-from common.idempotency import CommandKey
-from common.web import ReadSessionDep, SessionDep
+from participant_commands.aggregates import Compensatable
+from participant_commands.idempotency import CommandKey
 from participants.orders.models import (
     Order,
     OrderCreate,
@@ -14,6 +13,7 @@ from participants.orders.models import (
     OrderState,
     ReplicaRestaurant,
 )
+from service_app.web import ReadSessionDep, SessionDep
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 

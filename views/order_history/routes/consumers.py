@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from common.web import ReadSessionDep
+from service_app.web import ReadSessionDep
 from views.order_history.models import OrderPage, OrderState, to_view
 from views.order_history.pagination import (
     DEFAULT_PAGE_SIZE,

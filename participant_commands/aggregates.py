@@ -13,8 +13,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from common.errors import Conflict, NotFound
-from common.idempotency import (
+from event_feed.outbox import record_event
+from http_contract.errors import Conflict, NotFound
+from participant_commands.idempotency import (
     Answer,
     Idempotency,
     action_key_of,
@@ -22,7 +23,6 @@ from common.idempotency import (
     refuse_late_action,
     run_idempotent,
 )
-from common.outbox import record_event
 
 
 class Record(Protocol):
