@@ -134,7 +134,7 @@ def events_router() -> APIRouter:
     """`GET /events?after=<seq>&limit=<n>&wait_seconds=<w>`: the domain events in commit order."""
     router = APIRouter(tags=["events"])
 
-    @router.get("/events", response_model=EventPage)
+    @router.get("/events", responses={200: {"model": EventPage}})
     async def list_events(
         request: Request,
         after: Annotated[int, Query(ge=0)] = 0,

@@ -13,7 +13,8 @@ from sqlalchemy import BigInteger, CheckConstraint, Update, update
 from sqlmodel import Field, SQLModel, col
 
 from http_contract.bounds import Cents, RecordId, SagaId
-from http_contract.errors import Conflict, DomainError
+from http_contract.errors import DomainError
+from participant_commands.state_changes import Given, StateChange, table
 from storage.engines import UtcDateTime
 from storage.utc import utcnow
 
@@ -120,19 +121,8 @@ class Authorization(SQLModel, table=True):
             saga_id=request.saga_id,
         )
 
-    def reverse(self) -> None:
-        """Cancel Order's pivot: only an authorization that took credit can give it back."""
-        if self.state != AuthorizationState.AUTHORIZED:
-            raise not_reversible(self.order_id, f"it is {self.state}")
-        self.state = AuthorizationState.REVERSED
-        self.updated_at = utcnow()
-
     def public(self) -> AuthorizationPublic:
         return AuthorizationPublic.model_validate(self, from_attributes=True)
-
-
-def not_reversible(order_id: str, reason: str) -> Conflict:
-    return Conflict("authorization_not_reversible", f"authorization for order {order_id}: {reason}")
 
 
 def card_declined(request: AuthorizationRequest) -> DomainError:
@@ -155,10 +145,6 @@ class AuthorizationRevise(BaseModel):
     amount_cents: int = Field(ge=0)
 
 
-def not_revisable(order_id: str, reason: str) -> Conflict:
-    return Conflict("authorization_not_revisable", f"authorization for order {order_id}: {reason}")
-
-
 def revision_declined(consumer_id: str, increase_cents: int) -> DomainError:
     return DomainError(
         "card_declined",
@@ -166,15 +152,38 @@ def revision_declined(consumer_id: str, increase_cents: int) -> DomainError:
     )
 
 
-def revise(authorization: Authorization, amount_cents: int) -> Update | None:
-    """Make `amount_cents` the authorized amount; the statement that moves the difference of
-    available credit (None when the amount does not change). An increase is a conditional
-    `debit` (no row changed: not enough credit); a decrease gives credit back."""
-    if authorization.state != AuthorizationState.AUTHORIZED:
-        raise not_revisable(authorization.order_id, f"it is {authorization.state}")
-    difference = amount_cents - authorization.amount_cents
-    authorization.amount_cents = amount_cents
-    authorization.updated_at = utcnow()
-    if difference > 0:
-        return debit(authorization.consumer_id, difference)
-    return credit(authorization.consumer_id, -difference) if difference < 0 else None
+def give_back_credit(authorization: Authorization, given: Given) -> None:
+    """Reverse: the authorized amount goes back to the account."""
+    assert given.session is not None
+    given.session.exec(credit(authorization.consumer_id, authorization.amount_cents))
+
+
+def change_amount(authorization: Authorization, given: Given) -> None:
+    """Revise: the authorized amount becomes the order's new total. An increase is a conditional
+    `debit` (`422 card_declined` when there is not that much credit; the raised error rolls back
+    the amount changed here, so nothing changes); a decrease gives credit back."""
+    assert given.session is not None
+    command: AuthorizationRevise = given.body
+    difference = command.amount_cents - authorization.amount_cents
+    authorization.amount_cents = command.amount_cents
+    if (
+        difference > 0
+        and given.session.exec(debit(authorization.consumer_id, difference)).rowcount != 1
+    ):
+        raise revision_declined(authorization.consumer_id, difference)
+    if difference < 0:
+        given.session.exec(credit(authorization.consumer_id, -difference))
+
+
+S = AuthorizationState
+AUTHORIZATION_CHANGES = table(
+    StateChange("reverse", (S.AUTHORIZED,), S.REVERSED, "AuthorizationReversed",
+                "authorization_not_reversible", then=give_back_credit, refuse_missing=True,
+                summary="Step 3 of Cancel Order, the pivot: give the authorized amount back to "
+                "the account."),
+    StateChange("revise", (S.AUTHORIZED,), S.AUTHORIZED, "AuthorizationRevised",
+                "authorization_not_revisable", then=change_amount, body=AuthorizationRevise,
+                refuse_missing=True,
+                summary="Step 3 of Revise Order, the pivot: the authorized amount becomes the "
+                "order's new total."),
+)  # fmt: skip

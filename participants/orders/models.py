@@ -9,7 +9,8 @@ from sqlalchemy import JSON, BigInteger, Column
 from sqlmodel import Field, SQLModel
 
 from http_contract.bounds import MAX_LINE_ITEMS, RecordId, SagaId
-from http_contract.errors import Conflict, DomainError
+from http_contract.errors import DomainError
+from participant_commands.state_changes import Given, StateChange, table
 from storage.engines import UtcDateTime
 from storage.utc import utcnow
 
@@ -138,39 +139,20 @@ class Order(SQLModel, table=True):
             saga_id=command.saga_id,
         )
 
-    def approve(self) -> None:
-        self._move({OrderState.APPROVAL_PENDING}, OrderState.APPROVED, "order_not_approvable")
-
-    def reject(self) -> None:
-        self._move({OrderState.APPROVAL_PENDING}, OrderState.REJECTED, "order_not_rejectable")
-
-    def begin_cancel(self) -> None:
-        self._move({OrderState.APPROVED}, OrderState.CANCEL_PENDING, "order_not_cancellable")
-
-    def undo_cancel(self) -> None:
-        self._move({OrderState.CANCEL_PENDING}, OrderState.APPROVED, "order_not_cancel_pending")
-
-    def confirm_cancel(self) -> None:
-        self._move({OrderState.CANCEL_PENDING}, OrderState.CANCELLED, "order_not_cancel_pending")
-
     # -- Revise Order: the order keeps its line items and total until the revision is confirmed.
 
-    def begin_revise(self, restaurant: ReplicaRestaurant | None, items: list[LineItemIn]) -> None:
-        if self.state != OrderState.APPROVED:
-            raise Conflict("order_not_revisable", f"order {self.id} is {self.state}")
+    def hold_revision(self, restaurant: ReplicaRestaurant | None, items: list[LineItemIn]) -> None:
+        """Price the new line items from the replica and hold them as the pending revision."""
         if restaurant is None:
             raise DomainError("unknown_restaurant", f"restaurant {self.restaurant_id!r} is unknown")
         priced = restaurant.price(items)
         total = sum(item.price_cents * item.quantity for item in priced)
-        self._move({OrderState.APPROVED}, OrderState.REVISION_PENDING, "order_not_revisable")
         self.pending_revision = PendingRevision(line_items=priced, total_cents=total).model_dump()
 
-    def undo_revise(self) -> None:
-        self._move({OrderState.REVISION_PENDING}, OrderState.APPROVED, "order_not_revision_pending")
+    def drop_revision(self, _: Given) -> None:
         self.pending_revision = None
 
-    def confirm_revise(self) -> None:
-        self._move({OrderState.REVISION_PENDING}, OrderState.APPROVED, "order_not_revision_pending")
+    def apply_revision(self, _: Given) -> None:
         revision = self._pending()
         assert revision is not None, "REVISION_PENDING always holds its revision"
         self.line_items = [item.model_dump() for item in revision.line_items]
@@ -182,12 +164,6 @@ class Order(SQLModel, table=True):
         if self.pending_revision is None:
             return None
         return PendingRevision.model_validate(self.pending_revision)
-
-    def _move(self, sources: set[OrderState], target: OrderState, code: str) -> None:
-        if self.state not in sources:
-            raise Conflict(code, f"order {self.id} is {self.state}, cannot become {target}")
-        self.state = target
-        self.updated_at = utcnow()
 
     def public(self) -> OrderPublic:
         return OrderPublic(
@@ -204,3 +180,38 @@ class Order(SQLModel, table=True):
             created_at=self.created_at,
             updated_at=self.updated_at,
         )
+
+
+def hold_priced_revision(order: Order, given: Given) -> None:
+    """Begin revise: the new line items priced from the order's restaurant in the replica."""
+    assert given.session is not None
+    command: OrderRevise = given.body
+    order.hold_revision(
+        given.session.get(ReplicaRestaurant, order.restaurant_id), command.line_items
+    )
+
+
+S = OrderState
+ORDER_CHANGES = table(
+    StateChange("approve", (S.APPROVAL_PENDING,), S.APPROVED, "OrderApproved",
+                "order_not_approvable"),
+    StateChange("reject", (S.APPROVAL_PENDING,), S.REJECTED, "OrderRejected",
+                "order_not_rejectable", compensates=True, summary="Compensation of create order."),
+    StateChange("cancel/begin", (S.APPROVED,), S.CANCEL_PENDING, "OrderCancelRequested",
+                "order_not_cancellable"),
+    StateChange("cancel/undo", (S.CANCEL_PENDING,), S.APPROVED, "OrderCancelUndone",
+                "order_not_cancel_pending", compensates=True,
+                summary="Compensation of begin cancel."),
+    StateChange("cancel/confirm", (S.CANCEL_PENDING,), S.CANCELLED, "OrderCancelled",
+                "order_not_cancel_pending"),
+    StateChange("revise/begin", (S.APPROVED,), S.REVISION_PENDING, "OrderRevisionRequested",
+                "order_not_revisable", then=hold_priced_revision, body=OrderRevise,
+                summary="Step 1 of Revise Order: price the new line items and hold them as the "
+                "pending revision."),
+    StateChange("revise/undo", (S.REVISION_PENDING,), S.APPROVED, "OrderRevisionUndone",
+                "order_not_revision_pending", compensates=True, then=Order.drop_revision,
+                summary="Compensation of begin revise: the order stays as it was, the pending "
+                "revision is dropped."),
+    StateChange("revise/confirm", (S.REVISION_PENDING,), S.APPROVED, "OrderRevised",
+                "order_not_revision_pending", then=Order.apply_revision),
+)  # fmt: skip

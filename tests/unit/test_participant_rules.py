@@ -1,12 +1,14 @@
 """Participants' business rules and state machines, without a database or HTTP."""
 
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from pydantic import ValidationError
 
 from http_contract.errors import DomainError
 from participants.accounting.models import (
+    AUTHORIZATION_CHANGES,
     Account,
     AccountCreate,
     Authorization,
@@ -17,6 +19,7 @@ from participants.accounting.models import (
 )
 from participants.consumers.models import Consumer, ConsumerCreate, ConsumerStatus, verified
 from participants.kitchen.models import (
+    TICKET_CHANGES,
     Restaurant,
     RestaurantCreate,
     RestaurantUpdate,
@@ -25,6 +28,7 @@ from participants.kitchen.models import (
     TicketState,
 )
 from participants.orders.models import (
+    ORDER_CHANGES,
     LineItemIn,
     Order,
     OrderCreate,
@@ -88,33 +92,33 @@ def test_an_order_for_an_unknown_restaurant_is_refused() -> None:
 
 # --- orders: state machine ------------------------------------------------------------------
 
-ORDER_MOVES: list[tuple[Callable[[Order], None], OrderState, OrderState | None, str]] = [
-    (Order.approve, OrderState.APPROVAL_PENDING, OrderState.APPROVED, ""),
-    (Order.reject, OrderState.APPROVAL_PENDING, OrderState.REJECTED, ""),
-    (Order.begin_cancel, OrderState.APPROVED, OrderState.CANCEL_PENDING, ""),
-    (Order.undo_cancel, OrderState.CANCEL_PENDING, OrderState.APPROVED, ""),
-    (Order.confirm_cancel, OrderState.CANCEL_PENDING, OrderState.CANCELLED, ""),
-    (Order.approve, OrderState.APPROVED, None, "order_not_approvable"),
-    (Order.reject, OrderState.APPROVED, None, "order_not_rejectable"),
-    (Order.begin_cancel, OrderState.APPROVAL_PENDING, None, "order_not_cancellable"),
-    (Order.begin_cancel, OrderState.CANCELLED, None, "order_not_cancellable"),
-    (Order.undo_cancel, OrderState.APPROVED, None, "order_not_cancel_pending"),
-    (Order.confirm_cancel, OrderState.REJECTED, None, "order_not_cancel_pending"),
+ORDER_MOVES: list[tuple[str, OrderState, OrderState | None, str]] = [
+    ("approve", OrderState.APPROVAL_PENDING, OrderState.APPROVED, ""),
+    ("reject", OrderState.APPROVAL_PENDING, OrderState.REJECTED, ""),
+    ("cancel/begin", OrderState.APPROVED, OrderState.CANCEL_PENDING, ""),
+    ("cancel/undo", OrderState.CANCEL_PENDING, OrderState.APPROVED, ""),
+    ("cancel/confirm", OrderState.CANCEL_PENDING, OrderState.CANCELLED, ""),
+    ("approve", OrderState.APPROVED, None, "order_not_approvable"),
+    ("reject", OrderState.APPROVED, None, "order_not_rejectable"),
+    ("cancel/begin", OrderState.APPROVAL_PENDING, None, "order_not_cancellable"),
+    ("cancel/begin", OrderState.CANCELLED, None, "order_not_cancellable"),
+    ("cancel/undo", OrderState.APPROVED, None, "order_not_cancel_pending"),
+    ("cancel/confirm", OrderState.REJECTED, None, "order_not_cancel_pending"),
 ]
 
 
-@pytest.mark.parametrize(("move", "start", "end", "code"), ORDER_MOVES)
+@pytest.mark.parametrize(("path", "start", "end", "code"), ORDER_MOVES)
 def test_order_state_machine(
-    move: Callable[[Order], None], start: OrderState, end: OrderState | None, code: str
+    path: str, start: OrderState, end: OrderState | None, code: str
 ) -> None:
     order = Order.place(order_command(("naan", 1)), replica())
     order.state = start
 
     if end is None:
-        raises(code, 409, lambda: move(order))
+        raises(code, 409, lambda: ORDER_CHANGES[path].apply(order, "order"))
         assert order.state == start
     else:
-        move(order)
+        ORDER_CHANGES[path].apply(order, "order")
         assert order.state == end
 
 
@@ -189,45 +193,49 @@ def test_a_ticket_needs_a_known_restaurant_accepting_orders() -> None:
     )
 
 
-TICKET_MOVES: list[tuple[Callable[[Ticket], None], TicketState, TicketState | None, str]] = [
-    (Ticket.approve, TicketState.CREATE_PENDING, TicketState.AWAITING_ACCEPTANCE, ""),
-    (Ticket.reject, TicketState.CREATE_PENDING, TicketState.REJECTED, ""),
-    (Ticket.begin_cancel, TicketState.AWAITING_ACCEPTANCE, TicketState.CANCEL_PENDING, ""),
-    (Ticket.confirm_cancel, TicketState.CANCEL_PENDING, TicketState.CANCELLED, ""),
-    (Ticket.approve, TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_approvable"),
-    (Ticket.reject, TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_rejectable"),
-    (Ticket.begin_cancel, TicketState.CREATE_PENDING, None, "ticket_not_cancellable"),
-    (Ticket.begin_cancel, TicketState.CANCEL_PENDING, None, "ticket_not_cancellable"),
-    (Ticket.undo_cancel, TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_cancel_pending"),
-    (Ticket.confirm_cancel, TicketState.REJECTED, None, "ticket_not_cancel_pending"),
+def change(ticket: Ticket, path: str) -> None:
+    TICKET_CHANGES[path].apply(ticket, f"ticket {ticket.order_id}")
+
+
+TICKET_MOVES: list[tuple[str, TicketState, TicketState | None, str]] = [
+    ("approve", TicketState.CREATE_PENDING, TicketState.AWAITING_ACCEPTANCE, ""),
+    ("reject", TicketState.CREATE_PENDING, TicketState.REJECTED, ""),
+    ("cancel/begin", TicketState.AWAITING_ACCEPTANCE, TicketState.CANCEL_PENDING, ""),
+    ("cancel/confirm", TicketState.CANCEL_PENDING, TicketState.CANCELLED, ""),
+    ("approve", TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_approvable"),
+    ("reject", TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_rejectable"),
+    ("cancel/begin", TicketState.CREATE_PENDING, None, "ticket_not_cancellable"),
+    ("cancel/begin", TicketState.CANCEL_PENDING, None, "ticket_not_cancellable"),
+    ("cancel/undo", TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_cancel_pending"),
+    ("cancel/confirm", TicketState.REJECTED, None, "ticket_not_cancel_pending"),
 ]
 
 
-@pytest.mark.parametrize(("move", "start", "end", "code"), TICKET_MOVES)
+@pytest.mark.parametrize(("path", "start", "end", "code"), TICKET_MOVES)
 def test_ticket_state_machine(
-    move: Callable[[Ticket], None], start: TicketState, end: TicketState | None, code: str
+    path: str, start: TicketState, end: TicketState | None, code: str
 ) -> None:
     ticket = Ticket.create(ticket_command(), restaurant())
     ticket.state = start
 
     if end is None:
-        raises(code, 409, lambda: move(ticket))
+        raises(code, 409, lambda: change(ticket, path))
         assert ticket.state == start
     else:
-        move(ticket)
+        change(ticket, path)
         assert ticket.state == end
 
 
 def test_undoing_a_cancel_returns_the_ticket_to_where_it_was() -> None:
     ticket = Ticket.create(ticket_command(), restaurant())
-    ticket.approve()
+    change(ticket, "approve")
 
-    ticket.begin_cancel()
+    change(ticket, "cancel/begin")
     assert (ticket.state, ticket.previous_state) == (
         TicketState.CANCEL_PENDING,
         TicketState.AWAITING_ACCEPTANCE,
     )
-    ticket.undo_cancel()
+    change(ticket, "cancel/undo")
     assert (ticket.state, ticket.previous_state) == (TicketState.AWAITING_ACCEPTANCE, None)
 
 
@@ -262,11 +270,12 @@ def test_a_declined_card_is_a_business_rejection() -> None:
 
 def test_only_an_authorized_authorization_is_reversed() -> None:
     authorized = authorization(AuthorizationState.AUTHORIZED)
+    reverse = AUTHORIZATION_CHANGES["reverse"]
 
-    authorized.reverse()
+    reverse.move(authorized, "authorization o-1")
 
     assert authorized.state == AuthorizationState.REVERSED
     for state in (AuthorizationState.DECLINED, AuthorizationState.REVERSED):
         refused = authorization(state)
-        raises("authorization_not_reversible", 409, refused.reverse)
+        raises("authorization_not_reversible", 409, partial(reverse.move, refused, "authorization"))
         assert refused.state == state
