@@ -11,6 +11,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 from sqlalchemy import BigInteger, CheckConstraint, Update, update
 from sqlmodel import Field, SQLModel, col
+from sqlmodel.sql.sqltypes import AutoString
 
 from http_contract.bounds import Cents, RecordId, SagaId
 from http_contract.errors import DomainError
@@ -19,27 +20,30 @@ from storage.engines import UtcDateTime
 from storage.utc import utcnow
 
 
-class AccountCreate(BaseModel):
-    consumer_id: RecordId
-    credit_limit_cents: Cents
+class AccountBase(SQLModel):
+    """What a client says about an account; the table and the public shape add the rest."""
+
+    consumer_id: RecordId = Field(sa_type=AutoString(100))
+    credit_limit_cents: Cents = Field(sa_type=BigInteger)
 
 
-class AccountPublic(BaseModel):
-    consumer_id: str
-    credit_limit_cents: int
+class AccountCreate(AccountBase):
+    pass
+
+
+class AccountPublic(AccountBase):
     available_cents: int
     created_at: datetime
     updated_at: datetime
 
 
-class Account(SQLModel, table=True):
+class Account(AccountBase, table=True):
     __tablename__ = "account"
     __table_args__ = (
         CheckConstraint("available_cents >= 0", name="available_credit_not_negative"),
     )
 
     consumer_id: str = Field(primary_key=True, max_length=100)
-    credit_limit_cents: int = Field(sa_type=BigInteger)
     available_cents: int = Field(sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
@@ -81,33 +85,32 @@ class AuthorizationState(StrEnum):
     REVERSED = "REVERSED"
 
 
-class AuthorizationRequest(BaseModel):
-    order_id: RecordId
-    consumer_id: RecordId
-    amount_cents: Cents
-    saga_id: SagaId | None = None
+class AuthorizationBase(SQLModel):
+    """What a client asks to authorize; the table and the public shape add the state."""
+
+    order_id: RecordId = Field(sa_type=AutoString(100))
+    consumer_id: RecordId = Field(index=True, sa_type=AutoString(100))
+    amount_cents: Cents = Field(sa_type=BigInteger)
+    saga_id: SagaId | None = Field(default=None, sa_type=AutoString(200))
 
 
-class AuthorizationPublic(BaseModel):
-    order_id: str
-    consumer_id: str
-    amount_cents: int
+class AuthorizationRequest(AuthorizationBase):
+    pass
+
+
+class AuthorizationPublic(AuthorizationBase):
     state: AuthorizationState
-    saga_id: str | None
     created_at: datetime
     updated_at: datetime
 
 
-class Authorization(SQLModel, table=True):
+class Authorization(AuthorizationBase, table=True):
     """A charge against a consumer's credit for one order; its id is the order id."""
 
     __tablename__ = "card_authorization"  # AUTHORIZATION is an SQL reserved word
 
     order_id: str = Field(primary_key=True, max_length=100)
-    consumer_id: str = Field(index=True, max_length=100)
-    amount_cents: int = Field(sa_type=BigInteger)
     state: AuthorizationState = Field(max_length=20)
-    saga_id: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 

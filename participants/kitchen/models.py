@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, field_validator
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
+from sqlmodel.sql.sqltypes import AutoString
 
 from http_contract.bounds import MAX_LINE_ITEMS, PriceCents, Quantity, RecordId, SagaId
 from http_contract.errors import DomainError
@@ -29,10 +30,15 @@ def _unique_ids(items: list[MenuItem] | None) -> list[MenuItem] | None:
     return items
 
 
-class RestaurantCreate(BaseModel):
-    id: RecordId | None = None
+class RestaurantBase(SQLModel):
+    """What a client says about a restaurant besides its menu (stored as JSON)."""
+
     name: str = Field(min_length=1, max_length=200)
     accepting_orders: bool = True
+
+
+class RestaurantCreate(RestaurantBase):
+    id: RecordId | None = None
     menu_items: list[MenuItem] = Field(default_factory=list, max_length=1000)
 
     _check_menu = field_validator("menu_items")(_unique_ids)
@@ -46,21 +52,17 @@ class RestaurantUpdate(BaseModel):
     _check_menu = field_validator("menu_items")(_unique_ids)
 
 
-class RestaurantPublic(BaseModel):
+class RestaurantPublic(RestaurantBase):
     id: str
-    name: str
-    accepting_orders: bool
     menu_items: list[MenuItem]
     created_at: datetime
     updated_at: datetime
 
 
-class Restaurant(SQLModel, table=True):
+class Restaurant(RestaurantBase, table=True):
     __tablename__ = "restaurant"
 
     id: str = Field(primary_key=True, max_length=100)
-    name: str = Field(max_length=200)
-    accepting_orders: bool = True
     menu_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
@@ -108,11 +110,16 @@ class TicketLineItem(BaseModel):
     quantity: Quantity
 
 
-class TicketCreate(BaseModel):
+class TicketBase(SQLModel):
+    """What a client says about a ticket besides its id and line items (stored as JSON)."""
+
+    restaurant_id: RecordId = Field(index=True, sa_type=AutoString(100))
+    saga_id: SagaId | None = Field(default=None, sa_type=AutoString(200))
+
+
+class TicketCreate(TicketBase):
     order_id: RecordId
-    restaurant_id: RecordId
     line_items: list[TicketLineItem] = Field(min_length=1, max_length=MAX_LINE_ITEMS)
-    saga_id: SagaId | None = None
 
 
 class TicketRevise(BaseModel):
@@ -125,29 +132,25 @@ class PendingTicketRevision(BaseModel):
     line_items: list[TicketLineItem]
 
 
-class TicketPublic(BaseModel):
+class TicketPublic(TicketBase):
     order_id: str
-    restaurant_id: str
     state: TicketState
     line_items: list[TicketLineItem]
     previous_state: TicketState | None
-    saga_id: str | None
     pending_revision: PendingTicketRevision | None
     created_at: datetime
     updated_at: datetime
 
 
-class Ticket(SQLModel, table=True):
+class Ticket(TicketBase, table=True):
     """The kitchen's side of an order; its id is the order id."""
 
     __tablename__ = "ticket"
 
     order_id: str = Field(primary_key=True, max_length=100)
-    restaurant_id: str = Field(index=True, max_length=100)
     state: TicketState = Field(default=TicketState.CREATE_PENDING, max_length=30)
     line_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     previous_state: TicketState | None = Field(default=None, max_length=30)
-    saga_id: str | None = Field(default=None, max_length=200)
     pending_revision: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, StrictInt
 from sqlalchemy import JSON, BigInteger, Column
 from sqlmodel import Field, SQLModel
+from sqlmodel.sql.sqltypes import AutoString
 
 from http_contract.bounds import MAX_LINE_ITEMS, RecordId, SagaId
 from http_contract.errors import DomainError
@@ -37,12 +38,17 @@ class LineItem(BaseModel):
     price_cents: int
 
 
-class OrderCreate(BaseModel):
+class OrderBase(SQLModel):
+    """What a client says about an order besides its id and line items (stored as JSON)."""
+
+    consumer_id: RecordId = Field(index=True, sa_type=AutoString(100))
+    restaurant_id: RecordId = Field(sa_type=AutoString(100))
+    saga_id: SagaId | None = Field(default=None, sa_type=AutoString(200))
+
+
+class OrderCreate(OrderBase):
     order_id: RecordId
-    consumer_id: RecordId
-    restaurant_id: RecordId
     line_items: list[LineItemIn] = Field(max_length=MAX_LINE_ITEMS)
-    saga_id: SagaId | None = None
 
 
 class OrderRevise(BaseModel):
@@ -56,15 +62,12 @@ class PendingRevision(BaseModel):
     total_cents: int
 
 
-class OrderPublic(BaseModel):
+class OrderPublic(OrderBase):
     order_id: str
-    consumer_id: str
-    restaurant_id: str
     restaurant_name: str
     state: OrderState
     total_cents: int
     line_items: list[LineItem]
-    saga_id: str | None
     revision: int
     pending_revision: PendingRevision | None
     created_at: datetime
@@ -106,17 +109,14 @@ class ReplicaRestaurant(SQLModel, table=True):
         return priced
 
 
-class Order(SQLModel, table=True):
+class Order(OrderBase, table=True):
     __tablename__ = "orders"
 
     id: str = Field(primary_key=True, max_length=100)
-    consumer_id: str = Field(index=True, max_length=100)
-    restaurant_id: str = Field(max_length=100)
     restaurant_name: str = ""
     state: OrderState = Field(default=OrderState.APPROVAL_PENDING, max_length=30)
     total_cents: int = Field(default=0, sa_type=BigInteger)
     line_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
-    saga_id: str | None = Field(default=None, max_length=200)
     revision: int = 0  # confirmed revisions
     pending_revision: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)

@@ -147,7 +147,9 @@ def test_only_an_active_consumer_is_verified() -> None:
 
 
 def restaurant(accepting: bool = True) -> Restaurant:
-    command = RestaurantCreate(name="Ajanta", accepting_orders=accepting, menu_items=MENU)
+    command = RestaurantCreate.model_validate(
+        {"name": "Ajanta", "accepting_orders": accepting, "menu_items": MENU}
+    )
     return Restaurant.open(command)
 
 
@@ -163,7 +165,7 @@ def test_a_restaurant_revision_changes_only_what_it_names() -> None:
 
 def test_menu_item_ids_are_unique_within_a_restaurant() -> None:
     with pytest.raises(ValidationError):
-        RestaurantCreate(name="Ajanta", menu_items=[MENU[0], MENU[0]])
+        RestaurantCreate.model_validate({"name": "Ajanta", "menu_items": [MENU[0], MENU[0]]})
     with pytest.raises(ValidationError):
         RestaurantUpdate(menu_items=[MENU[1], MENU[1]])
 
