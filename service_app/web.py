@@ -24,15 +24,17 @@ from storage.migrations import upgrade
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    session = Session(request.app.state.engine, expire_on_commit=False)
-    try:
+    async for session in _session_on(request.app.state.engine):
         yield session
-    finally:
-        await close(session)
 
 
 async def get_read_session(request: Request) -> AsyncIterator[Session]:
-    session = Session(request.app.state.read_engine, expire_on_commit=False)
+    async for session in _session_on(request.app.state.read_engine):
+        yield session
+
+
+async def _session_on(engine: Engine) -> AsyncIterator[Session]:
+    session = Session(engine, expire_on_commit=False)
     try:
         yield session
     finally:

@@ -1,7 +1,9 @@
 """Participants' business rules and state machines, without a database or HTTP."""
 
 from collections.abc import Callable
+from enum import StrEnum
 from functools import partial
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -90,38 +92,6 @@ def test_an_order_for_an_unknown_restaurant_is_refused() -> None:
     raises("unknown_restaurant", 422, lambda: Order.place(order_command(("naan", 1)), None))
 
 
-# --- orders: state machine ------------------------------------------------------------------
-
-ORDER_MOVES: list[tuple[str, OrderState, OrderState | None, str]] = [
-    ("approve", OrderState.APPROVAL_PENDING, OrderState.APPROVED, ""),
-    ("reject", OrderState.APPROVAL_PENDING, OrderState.REJECTED, ""),
-    ("cancel/begin", OrderState.APPROVED, OrderState.CANCEL_PENDING, ""),
-    ("cancel/undo", OrderState.CANCEL_PENDING, OrderState.APPROVED, ""),
-    ("cancel/confirm", OrderState.CANCEL_PENDING, OrderState.CANCELLED, ""),
-    ("approve", OrderState.APPROVED, None, "order_not_approvable"),
-    ("reject", OrderState.APPROVED, None, "order_not_rejectable"),
-    ("cancel/begin", OrderState.APPROVAL_PENDING, None, "order_not_cancellable"),
-    ("cancel/begin", OrderState.CANCELLED, None, "order_not_cancellable"),
-    ("cancel/undo", OrderState.APPROVED, None, "order_not_cancel_pending"),
-    ("cancel/confirm", OrderState.REJECTED, None, "order_not_cancel_pending"),
-]
-
-
-@pytest.mark.parametrize(("path", "start", "end", "code"), ORDER_MOVES)
-def test_order_state_machine(
-    path: str, start: OrderState, end: OrderState | None, code: str
-) -> None:
-    order = Order.place(order_command(("naan", 1)), replica())
-    order.state = start
-
-    if end is None:
-        raises(code, 409, lambda: ORDER_CHANGES[path].apply(order, "order"))
-        assert order.state == start
-    else:
-        ORDER_CHANGES[path].apply(order, "order")
-        assert order.state == end
-
-
 # --- consumers ------------------------------------------------------------------------------
 
 
@@ -199,33 +169,54 @@ def change(ticket: Ticket, path: str) -> None:
     TICKET_CHANGES[path].apply(ticket, f"ticket {ticket.order_id}")
 
 
-TICKET_MOVES: list[tuple[str, TicketState, TicketState | None, str]] = [
-    ("approve", TicketState.CREATE_PENDING, TicketState.AWAITING_ACCEPTANCE, ""),
-    ("reject", TicketState.CREATE_PENDING, TicketState.REJECTED, ""),
-    ("cancel/begin", TicketState.AWAITING_ACCEPTANCE, TicketState.CANCEL_PENDING, ""),
-    ("cancel/confirm", TicketState.CANCEL_PENDING, TicketState.CANCELLED, ""),
-    ("approve", TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_approvable"),
-    ("reject", TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_rejectable"),
-    ("cancel/begin", TicketState.CREATE_PENDING, None, "ticket_not_cancellable"),
-    ("cancel/begin", TicketState.CANCEL_PENDING, None, "ticket_not_cancellable"),
-    ("cancel/undo", TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_cancel_pending"),
-    ("cancel/confirm", TicketState.REJECTED, None, "ticket_not_cancel_pending"),
+# --- the state machines of orders and tickets ------------------------------------------------
+
+OS, TS = OrderState, TicketState
+STATE_MOVES: list[tuple[str, str, StrEnum, StrEnum | None, str]] = [
+    ("order", "approve", OS.APPROVAL_PENDING, OS.APPROVED, ""),
+    ("order", "reject", OS.APPROVAL_PENDING, OS.REJECTED, ""),
+    ("order", "cancel/begin", OS.APPROVED, OS.CANCEL_PENDING, ""),
+    ("order", "cancel/undo", OS.CANCEL_PENDING, OS.APPROVED, ""),
+    ("order", "cancel/confirm", OS.CANCEL_PENDING, OS.CANCELLED, ""),
+    ("order", "approve", OS.APPROVED, None, "order_not_approvable"),
+    ("order", "reject", OS.APPROVED, None, "order_not_rejectable"),
+    ("order", "cancel/begin", OS.APPROVAL_PENDING, None, "order_not_cancellable"),
+    ("order", "cancel/begin", OS.CANCELLED, None, "order_not_cancellable"),
+    ("order", "cancel/undo", OS.APPROVED, None, "order_not_cancel_pending"),
+    ("order", "cancel/confirm", OS.REJECTED, None, "order_not_cancel_pending"),
+    ("ticket", "approve", TS.CREATE_PENDING, TS.AWAITING_ACCEPTANCE, ""),
+    ("ticket", "reject", TS.CREATE_PENDING, TS.REJECTED, ""),
+    ("ticket", "cancel/begin", TS.AWAITING_ACCEPTANCE, TS.CANCEL_PENDING, ""),
+    ("ticket", "cancel/confirm", TS.CANCEL_PENDING, TS.CANCELLED, ""),
+    ("ticket", "approve", TS.AWAITING_ACCEPTANCE, None, "ticket_not_approvable"),
+    ("ticket", "reject", TS.AWAITING_ACCEPTANCE, None, "ticket_not_rejectable"),
+    ("ticket", "cancel/begin", TS.CREATE_PENDING, None, "ticket_not_cancellable"),
+    ("ticket", "cancel/begin", TS.CANCEL_PENDING, None, "ticket_not_cancellable"),
+    ("ticket", "cancel/undo", TS.AWAITING_ACCEPTANCE, None, "ticket_not_cancel_pending"),
+    ("ticket", "cancel/confirm", TS.REJECTED, None, "ticket_not_cancel_pending"),
 ]
 
 
-@pytest.mark.parametrize(("path", "start", "end", "code"), TICKET_MOVES)
-def test_ticket_state_machine(
-    path: str, start: TicketState, end: TicketState | None, code: str
+def new_record(kind: str) -> Any:
+    if kind == "order":
+        return Order.place(order_command(("naan", 1)), replica())
+    return Ticket.create(ticket_command(), restaurant())
+
+
+@pytest.mark.parametrize(("kind", "path", "start", "end", "code"), STATE_MOVES)
+def test_state_machine(
+    kind: str, path: str, start: StrEnum, end: StrEnum | None, code: str
 ) -> None:
-    ticket = Ticket.create(ticket_command(), restaurant())
-    ticket.state = start
+    record = new_record(kind)
+    changes = ORDER_CHANGES if kind == "order" else TICKET_CHANGES
+    record.state = start
 
     if end is None:
-        raises(code, 409, lambda: change(ticket, path))
-        assert ticket.state == start
+        raises(code, 409, lambda: changes[path].apply(record, kind))
+        assert record.state == start
     else:
-        change(ticket, path)
-        assert ticket.state == end
+        changes[path].apply(record, kind)
+        assert record.state == end
 
 
 def test_undoing_a_cancel_returns_the_ticket_to_where_it_was() -> None:
