@@ -74,6 +74,14 @@ class Step:
     def compensation_path(self, record_id: str) -> str:
         return f"{self.collection}/{record_id}/{self.compensation}"
 
+    def act(self, client: httpx.Client, body: Json | None) -> httpx.Response:
+        """The action on record `r`, under the step's action key."""
+        return client.post(self.action_path("r"), json=body, headers=keyed("s:step:action"))
+
+    def undo(self, client: httpx.Client) -> httpx.Response:
+        """The compensation of record `r`, under the step's compensation key."""
+        return client.post(self.compensation_path("r"), headers=keyed("s:step:compensation"))
+
     def state(self, client: httpx.Client, record_id: str) -> str | None:
         response = client.get(f"{self.collection}/{record_id}")
         return str(response.json()["state"]) if response.status_code == 200 else None
@@ -132,10 +140,7 @@ def test_a_compensation_that_arrives_first_refuses_its_late_action(
     chosen.ready(client, "r")
     before, seq = chosen.state(client, "r"), len(events(client))
 
-    undo = client.post(chosen.compensation_path("r"), headers=keyed("s:step:compensation"))
-    late = client.post(
-        chosen.action_path("r"), json=chosen.body("r"), headers=keyed("s:step:action")
-    )
+    undo, late = chosen.undo(client), chosen.act(client, chosen.body("r"))
 
     assert answer(undo, 200) == {"order_id": "r", "state": before, "compensated": False}
     assert_error(late, 409, "already_compensated")
@@ -150,10 +155,7 @@ def test_a_refused_action_leaves_its_compensation_nothing_to_undo(
     chosen.refusing(client, "r")
     before, seq = chosen.state(client, "r"), len(events(client))
 
-    action = client.post(
-        chosen.action_path("r"), json=chosen.refused_body("r"), headers=keyed("s:step:action")
-    )
-    undo = client.post(chosen.compensation_path("r"), headers=keyed("s:step:compensation"))
+    action, undo = chosen.act(client, chosen.refused_body("r")), chosen.undo(client)
 
     assert action.status_code in (409, 422) and action.headers["Business-Rejection"]
     assert answer(undo, 200)["compensated"] is False
