@@ -10,7 +10,6 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 
 from observability.context import from_idempotency_key, saga_context
-from observability.database import trace_engine
 from observability.feeds import feed_lag
 from observability.tracing import excluded_urls, provider
 
@@ -71,9 +70,6 @@ def instrument_app(app: FastAPI, saga_calls: bool = True) -> AppMetrics:
         FastAPIInstrumentor.instrument_app(
             app, tracer_provider=tracer_provider, excluded_urls=excluded_urls()
         )
-        engine = getattr(app.state, "engine", None)
-        if engine is not None:
-            trace_engine(engine)
     return metrics
 
 

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from event_feed.commits import listen_for_commits, signal_of
 from event_feed.outbox import events_router
 from http_contract.errors import install_error_handlers
+from observability.database import trace_engine
 from observability.web import instrument_app
 from service_app.faults import install_faults
 from service_app.settings import ServiceSettings
@@ -91,6 +92,7 @@ def service_app(
     app.include_router(events_router())
     app.include_router(health_router())
     instrument_app(app)
+    trace_engine(engine)
     if settings.faults_enabled:  # last, so outermost: a dropped connection reaches the socket
         app.state.faults = install_faults(app)
     return app

@@ -9,6 +9,7 @@ import httpx
 from fastapi import FastAPI
 
 from http_contract.errors import install_error_handlers
+from observability.database import trace_engine
 from observability.web import instrument_app
 from service_app.web import health_router
 from storage.engines import make_engine, read_only
@@ -45,4 +46,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(internal.router)
     instrument_app(app)
+    trace_engine(app.state.engine)
     return app
