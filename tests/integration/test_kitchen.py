@@ -31,11 +31,6 @@ def create_ticket(client: httpx.Client, order_id: str = "o-1") -> Json:
     return answer(client.post("/tickets", json=ticket_body(order_id)), 201)
 
 
-def awaiting_acceptance(client: httpx.Client, order_id: str = "o-1") -> Json:
-    create_ticket(client, order_id)
-    return answer(client.post(f"/tickets/{order_id}/approve"), 200)
-
-
 def test_opens_and_revises_restaurants(kitchen: httpx.Client) -> None:
     generated = open_restaurant(kitchen)
     given = open_restaurant(kitchen, id="ajanta", accepting_orders=False, menu_items=[])
@@ -81,48 +76,6 @@ def test_creates_a_ticket_pending_acceptance(kitchen: httpx.Client, ajanta: Json
     assert (event["event_type"], event["aggregate_type"]) == ("TicketCreated", "ticket")
     assert (event["aggregate_id"], event["payload"]) == ("o-1", ticket)
     assert event_types(kitchen) == ["RestaurantCreated", "TicketCreated", "RestaurantCreated"]
-
-
-def test_approves_or_rejects_a_pending_ticket_once(kitchen: httpx.Client, ajanta: Json) -> None:
-    create_ticket(kitchen, "o-1")
-    create_ticket(kitchen, "o-2")
-
-    assert kitchen.post("/tickets/o-1/approve").json()["state"] == "AWAITING_ACCEPTANCE"
-    assert kitchen.post("/tickets/o-2/reject").json()["state"] == "REJECTED"
-
-    assert_error(kitchen.post("/tickets/o-1/approve"), 409, "ticket_not_approvable")
-    assert_error(kitchen.post("/tickets/o-2/approve"), 409, "ticket_not_approvable")
-    assert_error(kitchen.post("/tickets/o-1/reject"), 409, "ticket_not_compensatable")
-    again = kitchen.post("/tickets/o-2/reject")
-    assert again.json() == {"order_id": "o-2", "state": "REJECTED", "compensated": False}
-    assert event_types(kitchen)[-2:] == ["TicketApproved", "TicketRejected"]
-    assert events(kitchen)[-1]["payload"] == kitchen.get("/tickets/o-2").json()
-
-
-def test_cancels_a_ticket_in_two_steps(kitchen: httpx.Client, ajanta: Json) -> None:
-    create_ticket(kitchen, "pending")
-    awaiting_acceptance(kitchen)
-    assert_error(kitchen.post("/tickets/pending/cancel/begin"), 409, "ticket_not_cancellable")
-
-    locked = kitchen.post("/tickets/o-1/cancel/begin").json()
-    assert (locked["state"], locked["previous_state"]) == ("CANCEL_PENDING", "AWAITING_ACCEPTANCE")
-    assert_error(kitchen.post("/tickets/o-1/approve"), 409, "ticket_not_approvable")
-    undone = kitchen.post("/tickets/o-1/cancel/undo").json()
-    assert (undone["state"], undone["previous_state"]) == ("AWAITING_ACCEPTANCE", None)
-    assert_error(kitchen.post("/tickets/o-1/cancel/confirm"), 409, "ticket_not_cancel_pending")
-    kitchen.post("/tickets/o-1/cancel/begin")
-    assert kitchen.post("/tickets/o-1/cancel/confirm").json()["state"] == "CANCELLED"
-    assert_error(kitchen.post("/tickets/o-1/cancel/begin"), 409, "ticket_not_cancellable")
-    assert_error(kitchen.post("/tickets/o-1/cancel/undo"), 409, "ticket_not_compensatable")
-
-    assert event_types(kitchen)[-5:] == [
-        "TicketApproved",
-        "TicketCancelRequested",
-        "TicketCancelUndone",
-        "TicketCancelRequested",
-        "TicketCancelled",
-    ]
-    assert events(kitchen)[-1]["payload"] == kitchen.get("/tickets/o-1").json()
 
 
 def test_every_mutating_endpoint_replays_its_first_answer(kitchen: httpx.Client) -> None:

@@ -72,45 +72,6 @@ def test_refuses_orders_the_replica_cannot_price(orders: httpx.Client) -> None:
     assert events(orders) == []
 
 
-def test_approves_or_rejects_a_pending_order_once(orders: httpx.Client) -> None:
-    place(orders, "o-1")
-    place(orders, "o-2")
-
-    assert orders.post("/orders/o-1/approve").json()["state"] == "APPROVED"
-    assert orders.post("/orders/o-2/reject").json()["state"] == "REJECTED"
-
-    assert_error(orders.post("/orders/o-1/approve"), 409, "order_not_approvable")
-    assert_error(orders.post("/orders/o-2/approve"), 409, "order_not_approvable")
-    assert_error(orders.post("/orders/o-1/reject"), 409, "order_not_compensatable")
-    again = orders.post("/orders/o-2/reject")
-    assert again.json() == {"order_id": "o-2", "state": "REJECTED", "compensated": False}
-    assert event_types(orders) == ["OrderCreated", "OrderCreated", "OrderApproved", "OrderRejected"]
-    assert events(orders)[-1]["payload"] == orders.get("/orders/o-2").json()
-
-
-def test_cancels_an_approved_order_in_two_steps(orders: httpx.Client) -> None:
-    place(orders, "pending")
-    approved(orders)
-    assert_error(orders.post("/orders/pending/cancel/begin"), 409, "order_not_cancellable")
-
-    assert orders.post("/orders/o-1/cancel/begin").json()["state"] == "CANCEL_PENDING"
-    assert_error(orders.post("/orders/o-1/approve"), 409, "order_not_approvable")
-    assert orders.post("/orders/o-1/cancel/undo").json()["state"] == "APPROVED"
-    assert_error(orders.post("/orders/o-1/cancel/confirm"), 409, "order_not_cancel_pending")
-    orders.post("/orders/o-1/cancel/begin")
-    assert orders.post("/orders/o-1/cancel/confirm").json()["state"] == "CANCELLED"
-    assert_error(orders.post("/orders/o-1/cancel/begin"), 409, "order_not_cancellable")
-
-    assert event_types(orders)[2:] == [
-        "OrderApproved",
-        "OrderCancelRequested",
-        "OrderCancelUndone",
-        "OrderCancelRequested",
-        "OrderCancelled",
-    ]
-    assert events(orders)[-1]["payload"] == orders.get("/orders/o-1").json()
-
-
 def test_every_mutating_endpoint_replays_its_first_answer(orders: httpx.Client) -> None:
     send_twice(orders, "POST", "/orders", "create-1", order_body("o-1"))
     send_twice(orders, "POST", "/orders/o-1/approve", "approve-1")
