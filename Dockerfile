@@ -1,6 +1,6 @@
 # One application image for every role; the container's command picks the role:
 #   python -m api | python -m worker | python -m participants.<service> | python -m views.order_history
-#   python -m common.migrations upgrade <service>   (operators; services also migrate on start)
+#   python -m storage.migrations upgrade <service>   (operators; services also migrate on start)
 ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm
 
 # --- builder: compilers are here only, in case a dependency has no wheel for this platform ---
@@ -14,7 +14,12 @@ COPY pyproject.toml ./
 COPY worker.py ./
 COPY activities ./activities
 COPY api ./api
-COPY common ./common
+COPY event_feed ./event_feed
+COPY http_contract ./http_contract
+COPY participant_commands ./participant_commands
+COPY service_app ./service_app
+COPY storage ./storage
+COPY temporal_client ./temporal_client
 COPY migrations ./migrations
 COPY participants ./participants
 COPY views ./views

@@ -20,10 +20,10 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities.config import ParticipantUrls
 from activities.registry import http_client, saga_activities
-from common.temporal import TemporalSettings, connect_temporal
 from observability.process import configure_process, serve_worker_metrics
 from observability.temporal import SagaInterceptor
 from observability.tracing import traced_client
+from temporal_client.connection import TemporalSettings, connect_temporal
 from workflows.registry import WORKFLOWS
 
 log = logging.getLogger("worker")

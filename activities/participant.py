@@ -13,7 +13,7 @@ import httpx
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
-from common.headers import BUSINESS_REJECTION, IDEMPOTENCY_KEY
+from http_contract.headers import BUSINESS_REJECTION, IDEMPOTENCY_KEY
 from workflows.state import StepCall, StepOutcome
 
 

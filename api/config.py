@@ -1,5 +1,7 @@
 """API settings: tokens, where the orders service and the order-history view are, saga options."""
 
+from dataclasses import fields
+
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -64,12 +66,13 @@ class SagaSettings(BaseSettings):
     create_order_deadline_seconds: float | None = Field(default=None, deprecated=True)
     cancel_order_deadline_seconds: float | None = Field(default=None, deprecated=True)
     revise_order_deadline_seconds: float | None = Field(default=None, deprecated=True)
-    step_timeout_seconds: float = 10.0
-    step_max_attempts: int = 10
-    compensation_max_attempts: int = 20
-    retry_initial_seconds: float = 0.2
-    retry_max_interval_seconds: float = 5.0
-    local_activities: bool = False
+    # Defaults are SagaOptions' own: the options are defined there once.
+    step_timeout_seconds: float = SagaOptions.step_timeout_seconds
+    step_max_attempts: int = SagaOptions.step_max_attempts
+    compensation_max_attempts: int = SagaOptions.compensation_max_attempts
+    retry_initial_seconds: float = SagaOptions.retry_initial_seconds
+    retry_max_interval_seconds: float = SagaOptions.retry_max_interval_seconds
+    local_activities: bool = SagaOptions.local_activities
 
     @model_validator(mode="after")
     def _fold_legacy_deadlines(self) -> "SagaSettings":
@@ -88,12 +91,6 @@ class SagaSettings(BaseSettings):
         return self.options(self.type_options(saga_type).deadline_seconds)
 
     def options(self, deadline_seconds: float) -> SagaOptions:
-        return SagaOptions(
-            deadline_seconds=deadline_seconds,
-            step_timeout_seconds=self.step_timeout_seconds,
-            step_max_attempts=self.step_max_attempts,
-            compensation_max_attempts=self.compensation_max_attempts,
-            retry_initial_seconds=self.retry_initial_seconds,
-            retry_max_interval_seconds=self.retry_max_interval_seconds,
-            local_activities=self.local_activities,
-        )
+        """A new saga's options: each setting that is a SagaOptions field, and its deadline."""
+        shared = {option.name for option in fields(SagaOptions)} & set(type(self).model_fields)
+        return SagaOptions(**self.model_dump(include=shared), deadline_seconds=deadline_seconds)

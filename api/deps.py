@@ -9,8 +9,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from temporalio.client import Client
 
 from api.config import ApiSettings, SagaSettings
-from common.errors import DomainError
-from common.temporal import TemporalSettings
+from http_contract.errors import DomainError
+from temporal_client.connection import TemporalSettings
 
 bearer = HTTPBearer(auto_error=False)
 

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from temporalio.service import RPCError, RPCStatusCode
 
-from common.errors import error_body
+from http_contract.errors import error_body
 
 log = logging.getLogger("api")
 

@@ -17,9 +17,9 @@ from api.error_handlers import install_api_error_handlers
 from api.openapi import install_openapi
 from api.routes import audit, consumers, health, orders, revise, saga_types, sagas
 from api.routes.codec import install_codec
-from common.errors import error_body, install_error_handlers
-from common.temporal import TemporalSettings, connect_temporal
+from http_contract.errors import error_body, install_error_handlers
 from observability.api import instrument_api, observe_client
+from temporal_client.connection import TemporalSettings, connect_temporal
 from workflows.registry import DEFINITIONS
 
 log = logging.getLogger("api")

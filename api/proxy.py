@@ -4,7 +4,7 @@ from typing import Any
 
 import httpx
 
-from common.errors import DomainError
+from http_contract.errors import DomainError
 
 
 class Unavailable(DomainError):

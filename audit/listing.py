@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, SQLModel, select
 
-from common.web import ReadSessionDep
+from service_app.web import ReadSessionDep
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 1000

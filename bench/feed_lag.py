@@ -25,8 +25,8 @@ from sqlalchemy import Engine, text
 
 from bench.procs import Child, cpu_seconds, free_port
 from bench.stats import percentile
-from common.db import make_engine, read_only
 from scripts.stack import PYTHON
+from storage.engines import make_engine, read_only
 
 MENU = [{"id": "dal", "name": "Dal", "price_cents": 1200}]
 SERVICES = [  # name, module, settings prefix; in start order

@@ -31,7 +31,7 @@ from bench.seed import World, seed
 from bench.stack import PARTICIPANTS, BenchStack
 from bench.stats import PhaseResult, phase_result, summarize, targets
 from bench.timeline import breakdown, breakdown_table
-from common.temporal import TemporalSettings, connect_temporal
+from temporal_client.connection import TemporalSettings, connect_temporal
 from workflows.state import SagaOptions
 
 RESULTS = Path(__file__).parent / "results"

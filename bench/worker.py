@@ -22,8 +22,8 @@ from temporalio.worker import Worker
 from activities.config import ParticipantUrls
 from activities.registry import http_client, saga_activities
 from bench.workflows import BENCH_WORKFLOWS, noop
-from common.temporal import TemporalSettings, connect_temporal
-from common.web import configure_logging
+from observability.logs import configure_logging
+from temporal_client.connection import TemporalSettings, connect_temporal
 from worker import WorkerSettings, build_worker
 from workflows.registry import WORKFLOWS
 

@@ -1,1 +1,1 @@
-"""Alembic migration environments, one per database: `python -m common.migrations --help`."""
+"""Alembic migration environments, one per database: `python -m storage.migrations --help`."""

@@ -8,16 +8,12 @@ its headers (`TracingInterceptor`).
 """
 
 import os
-from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
-from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.contrib.opentelemetry import TracingInterceptor
 
@@ -75,34 +71,3 @@ def traced_client(client: Client) -> Client:
     tracer = tracer_provider.get_tracer("temporalio")
     config["interceptors"] = [*interceptors, TracingInterceptor(tracer)]
     return Client(**config)
-
-
-def trace_engine(engine: Engine) -> None:
-    """A span per statement of this engine, in the trace of the request that runs it."""
-    tracer_provider = provider()
-    if tracer_provider is None:
-        return
-    tracer = ChildSpansOnly(tracer_provider.get_tracer("sqlalchemy"))
-    # Per engine: the instrumentor itself is a process-wide singleton that patches create_engine.
-    usage: Any = NoOpMeterProvider().get_meter("sqlalchemy").create_up_down_counter("unused")
-    EngineTracer(tracer, engine, usage)  # type: ignore[no-untyped-call]
-
-
-class ChildSpansOnly(trace.Tracer):
-    """Statements outside any traced request (feed followers, migrations) start no trace of
-    their own: they would bury the sagas' traces."""
-
-    def __init__(self, tracer: trace.Tracer) -> None:
-        self.tracer = tracer
-
-    def start_span(self, name: str, context: Any = None, *args: Any, **kwargs: Any) -> trace.Span:
-        if not trace.get_current_span(context).get_span_context().is_valid:
-            return trace.INVALID_SPAN
-        return self.tracer.start_span(name, context, *args, **kwargs)
-
-    def start_as_current_span(
-        self, name: str, context: Any = None, *args: Any, **kwargs: Any
-    ) -> Any:
-        if not trace.get_current_span(context).get_span_context().is_valid:
-            return trace.use_span(trace.INVALID_SPAN)
-        return self.tracer.start_as_current_span(name, context, *args, **kwargs)

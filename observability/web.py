@@ -11,7 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram,
 
 from observability.context import from_idempotency_key, saga_context
 from observability.feeds import feed_lag
-from observability.tracing import excluded_urls, provider, trace_engine
+from observability.tracing import excluded_urls, provider
 
 Refresh = Callable[[], Awaitable[None]]
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
@@ -70,9 +70,6 @@ def instrument_app(app: FastAPI, saga_calls: bool = True) -> AppMetrics:
         FastAPIInstrumentor.instrument_app(
             app, tracer_provider=tracer_provider, excluded_urls=excluded_urls()
         )
-        engine = getattr(app.state, "engine", None)
-        if engine is not None:
-            trace_engine(engine)
     return metrics
 
 

@@ -16,8 +16,9 @@ from workflows.registry import DEFINITIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = (
-    "workflows", "activities", "api", "participants", "views", "common", "audit", "cli",
-    "observability", "scripts", "bench", "migrations",
+    "workflows", "activities", "api", "participants", "views", "http_contract",
+    "temporal_client", "service_app", "participant_commands", "event_feed", "storage", "audit",
+    "cli", "observability", "scripts", "bench", "migrations",
 )  # fmt: skip
 SKIPPED = ("versions", "__pycache__")
 

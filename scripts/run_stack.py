@@ -18,7 +18,6 @@ from typing import IO
 
 import httpx
 
-from common.settings import DATA_DIR
 from scripts.stack import (
     API_PORT,
     LOG_DIR,
@@ -28,6 +27,7 @@ from scripts.stack import (
     child_env,
     stack,
 )
+from service_app.settings import DATA_DIR
 
 Child = tuple[Service, subprocess.Popen[bytes], IO[bytes]]
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import httpx
 
-from common.settings import DATA_DIR
-from common.temporal import TemporalSettings, connect_temporal
 from scripts import demo
 from scripts.run_stack import Child, api_token, ensure_free, start, stop, wait_ready
 from scripts.stack import API_PORT, LOG_DIR, TEMPORAL_UI_PORT, stack
+from service_app.settings import DATA_DIR
+from temporal_client.connection import TemporalSettings, connect_temporal
 
 IMAGES = Path("docs/images")
 METADATA_WINDOW, TIMELINE_WINDOW = "1920,1000", "1440,1100"

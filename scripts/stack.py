@@ -5,7 +5,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common.settings import DATA_DIR
+from service_app.settings import DATA_DIR
 
 BIN = Path(sys.executable).parent
 PYTHON = str(Path(sys.executable))

@@ -17,9 +17,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio.api.common.v1 import Payload
 
 from api.deps import Caller, TemporalSettingsDep
-from common.codec import DecryptionError, EncryptionCodec
-from common.errors import DomainError
-from common.temporal import payload_codec
+from http_contract.errors import DomainError
+from temporal_client.codec import DecryptionError, EncryptionCodec
+from temporal_client.connection import payload_codec
 
 router = APIRouter(prefix="/codec", tags=["codec"])
 

@@ -16,8 +16,8 @@ from api.deps import (
 from api.proxy import Unavailable, get_json
 from api.sagas import next_attempt, request_hash, start_saga
 from api.schemas import OrderAccepted, OrderRequest, PathId, SagaAccepted
-from common.errors import Conflict, NotFound
-from common.idempotency import IdempotencyKey
+from http_contract.errors import Conflict, NotFound
+from http_contract.header_params import IdempotencyKey
 from workflows.cancel_order import CANCEL_ORDER, CancelOrderInput, cancel_order_saga_id
 from workflows.create_order import CREATE_ORDER, CreateOrderInput, LineItem, create_order_saga_id
 from workflows.state import CLOSED_STATUSES

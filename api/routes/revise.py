@@ -20,8 +20,8 @@ from api.proxy import get_json
 from api.sagas.start import REQUEST_HASH, Started, next_attempt, request_hash, start_saga
 from api.sagas.temporal import temporal_errors
 from api.schemas import LineItemIn, OrderAccepted, PathId
-from common.errors import Conflict, DomainError, NotFound
-from common.idempotency import IdempotencyKey
+from http_contract.errors import Conflict, DomainError, NotFound
+from http_contract.header_params import IdempotencyKey
 from workflows.create_order import LineItem
 from workflows.engine import SAGA_STATUS
 from workflows.revise_order import REVISE_ORDER, ReviseOrderInput, revise_order_saga_id

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from api.deps import Caller, TemporalDep
 from api.sagas import saga_with_definition
 from api.schemas import SagaId
-from common.errors import NotFound
+from http_contract.errors import NotFound
 from workflows.definition import SagaDefinition
 from workflows.diagram import MEDIA_TYPE, flowchart
 from workflows.registry import DEFINITIONS

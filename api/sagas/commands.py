@@ -13,7 +13,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.sagas.status import saga_state
 from api.sagas.temporal import RPC_TIMEOUT, TemporalUnavailable, temporal_errors
-from common.errors import Conflict
+from http_contract.errors import Conflict
 from workflows.base import RESOLVE_UPDATE
 from workflows.definition import StepKind
 from workflows.state import CLOSED_STATUSES, Resolution, SagaState, SagaStatus, StepStatus

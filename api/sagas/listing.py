@@ -6,9 +6,9 @@ from datetime import datetime
 from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.page_tokens import invalid_page_token, issue_page_token, read_page_token
 from api.sagas.temporal import RPC_TIMEOUT, temporal_errors
-from common.errors import DomainError
+from http_contract.errors import DomainError
+from http_contract.page_tokens import invalid_page_token, issue_page_token, read_page_token
 from workflows.publishing import SAGA_STATUS
 from workflows.registry import DEFINITIONS
 from workflows.state import CLOSED_STATUSES, SagaStatus

@@ -16,7 +16,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.sagas.summary import static_details, static_summary
 from api.sagas.temporal import describe, temporal_errors
-from common.errors import DomainError, NotFound
+from http_contract.errors import DomainError, NotFound
 from workflows.publishing import ATTEMPT_KEY, SAGA_KEY, SAGA_STATUS, SAGA_TYPE
 from workflows.state import SagaStatus
 

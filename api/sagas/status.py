@@ -8,7 +8,7 @@ from temporalio.api.enums.v1 import WorkflowExecutionStatus as RawStatus
 from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus
 
 from api.sagas.temporal import describe, temporal_errors
-from common.errors import NotFound
+from http_contract.errors import NotFound
 from workflows.definition import SagaDefinition
 from workflows.publishing import SAGA_KEY, SAGA_STATUS, VERSION_KEY, state_from_memo
 from workflows.registry import SAGAS

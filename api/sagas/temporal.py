@@ -9,7 +9,7 @@ from temporalio.client import WorkflowExecutionDescription, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.error_handlers import TRANSIENT
-from common.errors import DomainError, NotFound
+from http_contract.errors import DomainError, NotFound
 
 RPC_TIMEOUT = timedelta(seconds=5)
 

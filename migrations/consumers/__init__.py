@@ -1,10 +1,10 @@
-"""Migrations of the consumers service's database: the common tables and the service's own."""
+"""Migrations of the consumers service's database: the tables every participant has and the service's own."""
 
-from common.web import COMMON_TABLES
+from participant_commands.tables import SHARED_TABLES
 from participants.consumers.config import Settings
 from participants.consumers.main import TABLES as SERVICE_TABLES
 
-TABLES = [*COMMON_TABLES, *SERVICE_TABLES]
+TABLES = [*SHARED_TABLES, *SERVICE_TABLES]
 
 
 def configured_url() -> str:

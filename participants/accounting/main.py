@@ -2,11 +2,11 @@
 
 from fastapi import FastAPI
 
-from common.db import table_of
-from common.web import service_app
 from participants.accounting.config import Settings
 from participants.accounting.models import Account, Authorization
 from participants.accounting.routes import accounts, authorizations, internal
+from service_app.web import service_app
+from storage.engines import table_of
 
 TABLES = [table_of(Account), table_of(Authorization)]
 

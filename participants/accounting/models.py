@@ -11,34 +11,39 @@ from enum import StrEnum
 from pydantic import BaseModel
 from sqlalchemy import BigInteger, CheckConstraint, Update, update
 from sqlmodel import Field, SQLModel, col
+from sqlmodel.sql.sqltypes import AutoString
 
-from common.bounds import Cents, RecordId, SagaId
-from common.db import UtcDateTime
-from common.errors import Conflict, DomainError
-from common.idempotency import utcnow
-
-
-class AccountCreate(BaseModel):
-    consumer_id: RecordId
-    credit_limit_cents: Cents
+from http_contract.bounds import Cents, RecordId, SagaId
+from http_contract.errors import DomainError
+from participant_commands.state_changes import Given, StateChange, table
+from storage.engines import UtcDateTime
+from storage.utc import utcnow
 
 
-class AccountPublic(BaseModel):
-    consumer_id: str
-    credit_limit_cents: int
+class AccountBase(SQLModel):
+    """What a client says about an account; the table and the public shape add the rest."""
+
+    consumer_id: RecordId = Field(sa_type=AutoString(100))
+    credit_limit_cents: Cents = Field(sa_type=BigInteger)
+
+
+class AccountCreate(AccountBase):
+    pass
+
+
+class AccountPublic(AccountBase):
     available_cents: int
     created_at: datetime
     updated_at: datetime
 
 
-class Account(SQLModel, table=True):
+class Account(AccountBase, table=True):
     __tablename__ = "account"
     __table_args__ = (
         CheckConstraint("available_cents >= 0", name="available_credit_not_negative"),
     )
 
     consumer_id: str = Field(primary_key=True, max_length=100)
-    credit_limit_cents: int = Field(sa_type=BigInteger)
     available_cents: int = Field(sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
@@ -80,33 +85,32 @@ class AuthorizationState(StrEnum):
     REVERSED = "REVERSED"
 
 
-class AuthorizationRequest(BaseModel):
-    order_id: RecordId
-    consumer_id: RecordId
-    amount_cents: Cents
-    saga_id: SagaId | None = None
+class AuthorizationBase(SQLModel):
+    """What a client asks to authorize; the table and the public shape add the state."""
+
+    order_id: RecordId = Field(sa_type=AutoString(100))
+    consumer_id: RecordId = Field(index=True, sa_type=AutoString(100))
+    amount_cents: Cents = Field(sa_type=BigInteger)
+    saga_id: SagaId | None = Field(default=None, sa_type=AutoString(200))
 
 
-class AuthorizationPublic(BaseModel):
-    order_id: str
-    consumer_id: str
-    amount_cents: int
+class AuthorizationRequest(AuthorizationBase):
+    pass
+
+
+class AuthorizationPublic(AuthorizationBase):
     state: AuthorizationState
-    saga_id: str | None
     created_at: datetime
     updated_at: datetime
 
 
-class Authorization(SQLModel, table=True):
+class Authorization(AuthorizationBase, table=True):
     """A charge against a consumer's credit for one order; its id is the order id."""
 
     __tablename__ = "card_authorization"  # AUTHORIZATION is an SQL reserved word
 
     order_id: str = Field(primary_key=True, max_length=100)
-    consumer_id: str = Field(index=True, max_length=100)
-    amount_cents: int = Field(sa_type=BigInteger)
     state: AuthorizationState = Field(max_length=20)
-    saga_id: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
@@ -120,19 +124,8 @@ class Authorization(SQLModel, table=True):
             saga_id=request.saga_id,
         )
 
-    def reverse(self) -> None:
-        """Cancel Order's pivot: only an authorization that took credit can give it back."""
-        if self.state != AuthorizationState.AUTHORIZED:
-            raise not_reversible(self.order_id, f"it is {self.state}")
-        self.state = AuthorizationState.REVERSED
-        self.updated_at = utcnow()
-
     def public(self) -> AuthorizationPublic:
         return AuthorizationPublic.model_validate(self, from_attributes=True)
-
-
-def not_reversible(order_id: str, reason: str) -> Conflict:
-    return Conflict("authorization_not_reversible", f"authorization for order {order_id}: {reason}")
 
 
 def card_declined(request: AuthorizationRequest) -> DomainError:
@@ -155,10 +148,6 @@ class AuthorizationRevise(BaseModel):
     amount_cents: int = Field(ge=0)
 
 
-def not_revisable(order_id: str, reason: str) -> Conflict:
-    return Conflict("authorization_not_revisable", f"authorization for order {order_id}: {reason}")
-
-
 def revision_declined(consumer_id: str, increase_cents: int) -> DomainError:
     return DomainError(
         "card_declined",
@@ -166,15 +155,38 @@ def revision_declined(consumer_id: str, increase_cents: int) -> DomainError:
     )
 
 
-def revise(authorization: Authorization, amount_cents: int) -> Update | None:
-    """Make `amount_cents` the authorized amount; the statement that moves the difference of
-    available credit (None when the amount does not change). An increase is a conditional
-    `debit` (no row changed: not enough credit); a decrease gives credit back."""
-    if authorization.state != AuthorizationState.AUTHORIZED:
-        raise not_revisable(authorization.order_id, f"it is {authorization.state}")
-    difference = amount_cents - authorization.amount_cents
-    authorization.amount_cents = amount_cents
-    authorization.updated_at = utcnow()
-    if difference > 0:
-        return debit(authorization.consumer_id, difference)
-    return credit(authorization.consumer_id, -difference) if difference < 0 else None
+def give_back_credit(authorization: Authorization, given: Given) -> None:
+    """Reverse: the authorized amount goes back to the account."""
+    assert given.session is not None
+    given.session.exec(credit(authorization.consumer_id, authorization.amount_cents))
+
+
+def change_amount(authorization: Authorization, given: Given) -> None:
+    """Revise: the authorized amount becomes the order's new total. An increase is a conditional
+    `debit` (`422 card_declined` when there is not that much credit; the raised error rolls back
+    the amount changed here, so nothing changes); a decrease gives credit back."""
+    assert given.session is not None
+    command: AuthorizationRevise = given.body
+    difference = command.amount_cents - authorization.amount_cents
+    authorization.amount_cents = command.amount_cents
+    if (
+        difference > 0
+        and given.session.exec(debit(authorization.consumer_id, difference)).rowcount != 1
+    ):
+        raise revision_declined(authorization.consumer_id, difference)
+    if difference < 0:
+        given.session.exec(credit(authorization.consumer_id, -difference))
+
+
+S = AuthorizationState
+AUTHORIZATION_CHANGES = table(
+    StateChange("reverse", (S.AUTHORIZED,), S.REVERSED, "AuthorizationReversed",
+                "authorization_not_reversible", then=give_back_credit, refuse_missing=True,
+                summary="Step 3 of Cancel Order, the pivot: give the authorized amount back to "
+                "the account."),
+    StateChange("revise", (S.AUTHORIZED,), S.AUTHORIZED, "AuthorizationRevised",
+                "authorization_not_revisable", then=change_amount, body=AuthorizationRevise,
+                refuse_missing=True,
+                summary="Step 3 of Revise Order, the pivot: the authorized amount becomes the "
+                "order's new total."),
+)  # fmt: skip

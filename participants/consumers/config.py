@@ -1,6 +1,6 @@
 from pydantic_settings import SettingsConfigDict
 
-from common.settings import ServiceSettings, sqlite_url
+from service_app.settings import ServiceSettings, sqlite_url
 
 
 class Settings(ServiceSettings):

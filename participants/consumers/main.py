@@ -2,11 +2,11 @@
 
 from fastapi import FastAPI
 
-from common.db import table_of
-from common.web import service_app
 from participants.consumers.config import Settings
 from participants.consumers.models import Consumer
 from participants.consumers.routes import consumers
+from service_app.web import service_app
+from storage.engines import table_of
 
 TABLES = [table_of(Consumer)]
 

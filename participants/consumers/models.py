@@ -7,9 +7,9 @@ from enum import StrEnum
 from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
 
-from common.bounds import Cents, RecordId
-from common.errors import DomainError
-from common.idempotency import utcnow
+from http_contract.bounds import Cents, RecordId
+from http_contract.errors import DomainError
+from storage.utc import utcnow
 
 
 class ConsumerStatus(StrEnum):
@@ -17,10 +17,15 @@ class ConsumerStatus(StrEnum):
     SUSPENDED = "SUSPENDED"
 
 
-class ConsumerCreate(BaseModel):
-    id: RecordId | None = None
+class ConsumerBase(SQLModel):
+    """What a client says about a consumer; the table and the public shape add the rest."""
+
     name: str = Field(min_length=1, max_length=200)
-    status: ConsumerStatus = ConsumerStatus.ACTIVE
+    status: ConsumerStatus = Field(default=ConsumerStatus.ACTIVE, max_length=20)
+
+
+class ConsumerCreate(ConsumerBase):
+    id: RecordId | None = None
 
 
 class StatusChange(BaseModel):
@@ -32,10 +37,8 @@ class VerifyRequest(BaseModel):
     total_cents: Cents | None = None
 
 
-class ConsumerPublic(BaseModel):
+class ConsumerPublic(ConsumerBase):
     id: str
-    name: str
-    status: ConsumerStatus
     created_at: datetime
     updated_at: datetime
 
@@ -45,12 +48,10 @@ class Verification(BaseModel):
     verified: bool = True
 
 
-class Consumer(SQLModel, table=True):
+class Consumer(ConsumerBase, table=True):
     __tablename__ = "consumer"
 
     id: str = Field(primary_key=True, max_length=100)
-    name: str = Field(max_length=200)
-    status: ConsumerStatus = Field(default=ConsumerStatus.ACTIVE, max_length=20)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

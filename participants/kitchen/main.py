@@ -2,11 +2,11 @@
 
 from fastapi import FastAPI
 
-from common.db import table_of
-from common.web import service_app
 from participants.kitchen.config import Settings
 from participants.kitchen.models import Restaurant, Ticket
 from participants.kitchen.routes import internal, restaurants, tickets
+from service_app.web import service_app
+from storage.engines import table_of
 
 TABLES = [table_of(Restaurant), table_of(Ticket)]
 

@@ -8,11 +8,13 @@ from typing import Any
 from pydantic import BaseModel, field_validator
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
+from sqlmodel.sql.sqltypes import AutoString
 
-from common.bounds import MAX_LINE_ITEMS, PriceCents, Quantity, RecordId, SagaId
-from common.db import UtcDateTime
-from common.errors import Conflict, DomainError
-from common.idempotency import utcnow
+from http_contract.bounds import MAX_LINE_ITEMS, PriceCents, Quantity, RecordId, SagaId
+from http_contract.errors import DomainError
+from participant_commands.state_changes import Given, StateChange, table
+from storage.engines import UtcDateTime
+from storage.utc import utcnow
 
 
 class MenuItem(BaseModel):
@@ -28,10 +30,15 @@ def _unique_ids(items: list[MenuItem] | None) -> list[MenuItem] | None:
     return items
 
 
-class RestaurantCreate(BaseModel):
-    id: RecordId | None = None
+class RestaurantBase(SQLModel):
+    """What a client says about a restaurant besides its menu (stored as JSON)."""
+
     name: str = Field(min_length=1, max_length=200)
     accepting_orders: bool = True
+
+
+class RestaurantCreate(RestaurantBase):
+    id: RecordId | None = None
     menu_items: list[MenuItem] = Field(default_factory=list, max_length=1000)
 
     _check_menu = field_validator("menu_items")(_unique_ids)
@@ -45,21 +52,17 @@ class RestaurantUpdate(BaseModel):
     _check_menu = field_validator("menu_items")(_unique_ids)
 
 
-class RestaurantPublic(BaseModel):
+class RestaurantPublic(RestaurantBase):
     id: str
-    name: str
-    accepting_orders: bool
     menu_items: list[MenuItem]
     created_at: datetime
     updated_at: datetime
 
 
-class Restaurant(SQLModel, table=True):
+class Restaurant(RestaurantBase, table=True):
     __tablename__ = "restaurant"
 
     id: str = Field(primary_key=True, max_length=100)
-    name: str = Field(max_length=200)
-    accepting_orders: bool = True
     menu_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
@@ -107,11 +110,16 @@ class TicketLineItem(BaseModel):
     quantity: Quantity
 
 
-class TicketCreate(BaseModel):
+class TicketBase(SQLModel):
+    """What a client says about a ticket besides its id and line items (stored as JSON)."""
+
+    restaurant_id: RecordId = Field(index=True, sa_type=AutoString(100))
+    saga_id: SagaId | None = Field(default=None, sa_type=AutoString(200))
+
+
+class TicketCreate(TicketBase):
     order_id: RecordId
-    restaurant_id: RecordId
     line_items: list[TicketLineItem] = Field(min_length=1, max_length=MAX_LINE_ITEMS)
-    saga_id: SagaId | None = None
 
 
 class TicketRevise(BaseModel):
@@ -124,29 +132,25 @@ class PendingTicketRevision(BaseModel):
     line_items: list[TicketLineItem]
 
 
-class TicketPublic(BaseModel):
+class TicketPublic(TicketBase):
     order_id: str
-    restaurant_id: str
     state: TicketState
     line_items: list[TicketLineItem]
     previous_state: TicketState | None
-    saga_id: str | None
     pending_revision: PendingTicketRevision | None
     created_at: datetime
     updated_at: datetime
 
 
-class Ticket(SQLModel, table=True):
+class Ticket(TicketBase, table=True):
     """The kitchen's side of an order; its id is the order id."""
 
     __tablename__ = "ticket"
 
     order_id: str = Field(primary_key=True, max_length=100)
-    restaurant_id: str = Field(index=True, max_length=100)
     state: TicketState = Field(default=TicketState.CREATE_PENDING, max_length=30)
     line_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     previous_state: TicketState | None = Field(default=None, max_length=30)
-    saga_id: str | None = Field(default=None, max_length=200)
     pending_revision: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
@@ -165,61 +169,55 @@ class Ticket(SQLModel, table=True):
             saga_id=command.saga_id,
         )
 
-    def approve(self) -> None:
-        self._move(
-            {TicketState.CREATE_PENDING}, TicketState.AWAITING_ACCEPTANCE, "ticket_not_approvable"
-        )
+    # -- Effects of state changes besides the state itself (the table is TICKET_CHANGES).
 
-    def reject(self) -> None:
-        self._move({TicketState.CREATE_PENDING}, TicketState.REJECTED, "ticket_not_rejectable")
+    def remember_state(self, _: Given) -> None:
+        """A cancellation locks the ticket; undoing it returns where the ticket was."""
+        self.previous_state = TicketState.AWAITING_ACCEPTANCE
 
-    def begin_cancel(self) -> None:
-        """Lock the ticket for a cancellation, remembering where to return if it is undone."""
-        before = self.state
-        self._move(
-            {TicketState.AWAITING_ACCEPTANCE}, TicketState.CANCEL_PENDING, "ticket_not_cancellable"
-        )
-        self.previous_state = before
-
-    def undo_cancel(self) -> None:
-        back = self.previous_state or TicketState.AWAITING_ACCEPTANCE
-        self._move({TicketState.CANCEL_PENDING}, back, "ticket_not_cancel_pending")
+    def forget_state(self, _: Given) -> None:
         self.previous_state = None
 
-    def confirm_cancel(self) -> None:
-        self._move({TicketState.CANCEL_PENDING}, TicketState.CANCELLED, "ticket_not_cancel_pending")
+    # Revise Order: the kitchen keeps the ticket's line items until the revision is confirmed.
 
-    # -- Revise Order: the kitchen keeps the ticket's line items until the revision is confirmed.
-
-    def begin_revise(self, command: TicketRevise) -> None:
-        self._move(
-            {TicketState.AWAITING_ACCEPTANCE}, TicketState.REVISION_PENDING, "ticket_not_revisable"
-        )
+    def hold_revision(self, given: Given) -> None:
+        command: TicketRevise = given.body
         self.pending_revision = PendingTicketRevision(line_items=command.line_items).model_dump()
 
-    def undo_revise(self) -> None:
-        self._move(
-            {TicketState.REVISION_PENDING},
-            TicketState.AWAITING_ACCEPTANCE,
-            "ticket_not_revision_pending",
-        )
+    def drop_revision(self, _: Given) -> None:
         self.pending_revision = None
 
-    def confirm_revise(self) -> None:
-        self._move(
-            {TicketState.REVISION_PENDING},
-            TicketState.AWAITING_ACCEPTANCE,
-            "ticket_not_revision_pending",
-        )
+    def apply_revision(self, _: Given) -> None:
         revision = PendingTicketRevision.model_validate(self.pending_revision)
         self.line_items = [item.model_dump() for item in revision.line_items]
         self.pending_revision = None
 
-    def _move(self, sources: set[TicketState], target: TicketState, code: str) -> None:
-        if self.state not in sources:
-            raise Conflict(code, f"ticket {self.order_id} is {self.state}, cannot become {target}")
-        self.state = target
-        self.updated_at = utcnow()
-
     def public(self) -> TicketPublic:
         return TicketPublic.model_validate(self, from_attributes=True)
+
+
+S = TicketState
+TICKET_CHANGES = table(
+    StateChange("approve", (S.CREATE_PENDING,), S.AWAITING_ACCEPTANCE, "TicketApproved",
+                "ticket_not_approvable"),
+    StateChange("reject", (S.CREATE_PENDING,), S.REJECTED, "TicketRejected",
+                "ticket_not_rejectable", compensates=True,
+                summary="Compensation of create ticket."),
+    StateChange("cancel/begin", (S.AWAITING_ACCEPTANCE,), S.CANCEL_PENDING,
+                "TicketCancelRequested", "ticket_not_cancellable", then=Ticket.remember_state),
+    StateChange("cancel/undo", (S.CANCEL_PENDING,), S.AWAITING_ACCEPTANCE, "TicketCancelUndone",
+                "ticket_not_cancel_pending", compensates=True, then=Ticket.forget_state,
+                summary="Compensation of begin cancel: back to the state before CANCEL_PENDING."),
+    StateChange("cancel/confirm", (S.CANCEL_PENDING,), S.CANCELLED, "TicketCancelled",
+                "ticket_not_cancel_pending"),
+    StateChange("revise/begin", (S.AWAITING_ACCEPTANCE,), S.REVISION_PENDING,
+                "TicketRevisionRequested", "ticket_not_revisable", then=Ticket.hold_revision,
+                body=TicketRevise,
+                summary="Step 2 of Revise Order: lock the ticket and hold the new line items."),
+    StateChange("revise/undo", (S.REVISION_PENDING,), S.AWAITING_ACCEPTANCE,
+                "TicketRevisionUndone", "ticket_not_revision_pending", compensates=True,
+                then=Ticket.drop_revision,
+                summary="Compensation of begin revise ticket: the ticket keeps its line items."),
+    StateChange("revise/confirm", (S.REVISION_PENDING,), S.AWAITING_ACCEPTANCE, "TicketRevised",
+                "ticket_not_revision_pending", then=Ticket.apply_revision),
+)  # fmt: skip

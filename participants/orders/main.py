@@ -6,14 +6,14 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
-from common.db import table_of
-from common.dead_letters import DeadLetter
-from common.subscriber import Backoff, FeedSubscriber, SubscriptionCursor
-from common.web import service_app
+from event_feed.dead_letters import DeadLetter
+from event_feed.subscriber import Backoff, FeedSubscriber, SubscriptionCursor
 from participants.orders.config import Settings
 from participants.orders.models import Order, ReplicaRestaurant
 from participants.orders.replica import apply_kitchen_event
 from participants.orders.routes import internal, orders, restaurants
+from service_app.web import service_app
+from storage.engines import table_of
 
 TABLES = [
     table_of(Order),

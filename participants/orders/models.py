@@ -7,11 +7,13 @@ from typing import Any
 from pydantic import BaseModel, StrictInt
 from sqlalchemy import JSON, BigInteger, Column
 from sqlmodel import Field, SQLModel
+from sqlmodel.sql.sqltypes import AutoString
 
-from common.bounds import MAX_LINE_ITEMS, RecordId, SagaId
-from common.db import UtcDateTime
-from common.errors import Conflict, DomainError
-from common.idempotency import utcnow
+from http_contract.bounds import MAX_LINE_ITEMS, RecordId, SagaId
+from http_contract.errors import DomainError
+from participant_commands.state_changes import Given, StateChange, table
+from storage.engines import UtcDateTime
+from storage.utc import utcnow
 
 
 class OrderState(StrEnum):
@@ -36,12 +38,17 @@ class LineItem(BaseModel):
     price_cents: int
 
 
-class OrderCreate(BaseModel):
+class OrderBase(SQLModel):
+    """What a client says about an order besides its id and line items (stored as JSON)."""
+
+    consumer_id: RecordId = Field(index=True, sa_type=AutoString(100))
+    restaurant_id: RecordId = Field(sa_type=AutoString(100))
+    saga_id: SagaId | None = Field(default=None, sa_type=AutoString(200))
+
+
+class OrderCreate(OrderBase):
     order_id: RecordId
-    consumer_id: RecordId
-    restaurant_id: RecordId
     line_items: list[LineItemIn] = Field(max_length=MAX_LINE_ITEMS)
-    saga_id: SagaId | None = None
 
 
 class OrderRevise(BaseModel):
@@ -55,15 +62,12 @@ class PendingRevision(BaseModel):
     total_cents: int
 
 
-class OrderPublic(BaseModel):
+class OrderPublic(OrderBase):
     order_id: str
-    consumer_id: str
-    restaurant_id: str
     restaurant_name: str
     state: OrderState
     total_cents: int
     line_items: list[LineItem]
-    saga_id: str | None
     revision: int
     pending_revision: PendingRevision | None
     created_at: datetime
@@ -105,17 +109,14 @@ class ReplicaRestaurant(SQLModel, table=True):
         return priced
 
 
-class Order(SQLModel, table=True):
+class Order(OrderBase, table=True):
     __tablename__ = "orders"
 
     id: str = Field(primary_key=True, max_length=100)
-    consumer_id: str = Field(index=True, max_length=100)
-    restaurant_id: str = Field(max_length=100)
     restaurant_name: str = ""
     state: OrderState = Field(default=OrderState.APPROVAL_PENDING, max_length=30)
     total_cents: int = Field(default=0, sa_type=BigInteger)
     line_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
-    saga_id: str | None = Field(default=None, max_length=200)
     revision: int = 0  # confirmed revisions
     pending_revision: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
@@ -138,39 +139,20 @@ class Order(SQLModel, table=True):
             saga_id=command.saga_id,
         )
 
-    def approve(self) -> None:
-        self._move({OrderState.APPROVAL_PENDING}, OrderState.APPROVED, "order_not_approvable")
-
-    def reject(self) -> None:
-        self._move({OrderState.APPROVAL_PENDING}, OrderState.REJECTED, "order_not_rejectable")
-
-    def begin_cancel(self) -> None:
-        self._move({OrderState.APPROVED}, OrderState.CANCEL_PENDING, "order_not_cancellable")
-
-    def undo_cancel(self) -> None:
-        self._move({OrderState.CANCEL_PENDING}, OrderState.APPROVED, "order_not_cancel_pending")
-
-    def confirm_cancel(self) -> None:
-        self._move({OrderState.CANCEL_PENDING}, OrderState.CANCELLED, "order_not_cancel_pending")
-
     # -- Revise Order: the order keeps its line items and total until the revision is confirmed.
 
-    def begin_revise(self, restaurant: ReplicaRestaurant | None, items: list[LineItemIn]) -> None:
-        if self.state != OrderState.APPROVED:
-            raise Conflict("order_not_revisable", f"order {self.id} is {self.state}")
+    def hold_revision(self, restaurant: ReplicaRestaurant | None, items: list[LineItemIn]) -> None:
+        """Price the new line items from the replica and hold them as the pending revision."""
         if restaurant is None:
             raise DomainError("unknown_restaurant", f"restaurant {self.restaurant_id!r} is unknown")
         priced = restaurant.price(items)
         total = sum(item.price_cents * item.quantity for item in priced)
-        self._move({OrderState.APPROVED}, OrderState.REVISION_PENDING, "order_not_revisable")
         self.pending_revision = PendingRevision(line_items=priced, total_cents=total).model_dump()
 
-    def undo_revise(self) -> None:
-        self._move({OrderState.REVISION_PENDING}, OrderState.APPROVED, "order_not_revision_pending")
+    def drop_revision(self, _: Given) -> None:
         self.pending_revision = None
 
-    def confirm_revise(self) -> None:
-        self._move({OrderState.REVISION_PENDING}, OrderState.APPROVED, "order_not_revision_pending")
+    def apply_revision(self, _: Given) -> None:
         revision = self._pending()
         assert revision is not None, "REVISION_PENDING always holds its revision"
         self.line_items = [item.model_dump() for item in revision.line_items]
@@ -182,12 +164,6 @@ class Order(SQLModel, table=True):
         if self.pending_revision is None:
             return None
         return PendingRevision.model_validate(self.pending_revision)
-
-    def _move(self, sources: set[OrderState], target: OrderState, code: str) -> None:
-        if self.state not in sources:
-            raise Conflict(code, f"order {self.id} is {self.state}, cannot become {target}")
-        self.state = target
-        self.updated_at = utcnow()
 
     def public(self) -> OrderPublic:
         return OrderPublic(
@@ -204,3 +180,38 @@ class Order(SQLModel, table=True):
             created_at=self.created_at,
             updated_at=self.updated_at,
         )
+
+
+def hold_priced_revision(order: Order, given: Given) -> None:
+    """Begin revise: the new line items priced from the order's restaurant in the replica."""
+    assert given.session is not None
+    command: OrderRevise = given.body
+    order.hold_revision(
+        given.session.get(ReplicaRestaurant, order.restaurant_id), command.line_items
+    )
+
+
+S = OrderState
+ORDER_CHANGES = table(
+    StateChange("approve", (S.APPROVAL_PENDING,), S.APPROVED, "OrderApproved",
+                "order_not_approvable"),
+    StateChange("reject", (S.APPROVAL_PENDING,), S.REJECTED, "OrderRejected",
+                "order_not_rejectable", compensates=True, summary="Compensation of create order."),
+    StateChange("cancel/begin", (S.APPROVED,), S.CANCEL_PENDING, "OrderCancelRequested",
+                "order_not_cancellable"),
+    StateChange("cancel/undo", (S.CANCEL_PENDING,), S.APPROVED, "OrderCancelUndone",
+                "order_not_cancel_pending", compensates=True,
+                summary="Compensation of begin cancel."),
+    StateChange("cancel/confirm", (S.CANCEL_PENDING,), S.CANCELLED, "OrderCancelled",
+                "order_not_cancel_pending"),
+    StateChange("revise/begin", (S.APPROVED,), S.REVISION_PENDING, "OrderRevisionRequested",
+                "order_not_revisable", then=hold_priced_revision, body=OrderRevise,
+                summary="Step 1 of Revise Order: price the new line items and hold them as the "
+                "pending revision."),
+    StateChange("revise/undo", (S.REVISION_PENDING,), S.APPROVED, "OrderRevisionUndone",
+                "order_not_revision_pending", compensates=True, then=Order.drop_revision,
+                summary="Compensation of begin revise: the order stays as it was, the pending "
+                "revision is dropped."),
+    StateChange("revise/confirm", (S.REVISION_PENDING,), S.APPROVED, "OrderRevised",
+                "order_not_revision_pending", then=Order.apply_revision),
+)  # fmt: skip

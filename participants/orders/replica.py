@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from common.subscriber import Event
+from event_feed.subscriber import Event
 from participants.orders.models import ReplicaRestaurant
 
 RESTAURANT_EVENTS = {"RestaurantCreated", "RestaurantUpdated"}

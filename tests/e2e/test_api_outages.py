@@ -10,7 +10,7 @@ from temporalio.service import RetryConfig
 
 from api.config import ApiSettings
 from api.main import create_app
-from common.temporal import TemporalSettings
+from temporal_client.connection import TemporalSettings
 from tests.support.temporal import start_dev_server
 
 TOKEN = "outage-token"

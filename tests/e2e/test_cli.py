@@ -78,11 +78,20 @@ async def test_watch_follows_a_running_saga_to_its_end(
     stack: Stack, api: httpx.AsyncClient, faults: Faults, saga: Saga
 ) -> None:
     world = await new_world(stack.http, stack.participants, credit_cents=100)
-    await faults.hold(stack.participants.kitchen, r"/tickets/.*/reject", delay_ms=1500)
+    kitchen = stack.participants.kitchen
+    held = await faults.hold(kitchen, r"/tickets/.*/reject")
     accepted = await place_order(api, world.order((0, 1)))
     await saga_reaches(api, accepted["saga_id"], "COMPENSATING")
+    reads = await requests_to(stack, "/sagas/{saga_id}")
     streams = await requests_to(stack, "/sagas/{saga_id}/events")
-    result = await saga("status", accepted["saga_id"], "--watch")
+    watching = asyncio.create_task(saga("status", accepted["saga_id"], "--watch"))
+
+    async def read_by_the_watch() -> None:
+        assert await requests_to(stack, "/sagas/{saga_id}") > reads
+
+    await eventually_async(read_by_the_watch)  # it has shown the saga COMPENSATING
+    await faults.release(kitchen, held)
+    result = await watching
     assert result.exit_code == 0, result.output
     titles = [line.strip() for line in result.output.splitlines() if "(CreateOrder):" in line]
     assert titles[0].endswith("COMPENSATING") and titles[-1].endswith("COMPENSATED"), titles
@@ -105,11 +114,12 @@ async def test_cancel_stops_a_saga_before_its_pivot(
     stack: Stack, api: httpx.AsyncClient, faults: Faults, saga: Saga
 ) -> None:
     world = await new_world(stack.http, stack.participants)
-    await faults.hold(stack.participants.kitchen, "/tickets", delay_ms=3000)
+    held = await faults.hold(stack.participants.kitchen, "/tickets")
     accepted = await place_order(api, world.order((0, 1)))
     await step_runs(api, accepted["saga_id"], "create_ticket")
     result = await saga("cancel", accepted["saga_id"])
     assert result.exit_code == 0, result.output
+    await faults.release(stack.participants.kitchen, held)  # the late ticket is refused or undone
     assert (await saga_ends(api, accepted["saga_id"]))["status"] == "CANCELLED"
     again = await saga("cancel", accepted["saga_id"])
     assert again.exit_code == EXIT_CONFLICT, again.output

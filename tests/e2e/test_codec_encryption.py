@@ -13,7 +13,7 @@ from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
 
-from common.codec import ENCODING
+from temporal_client.codec import ENCODING
 from tests.support.sagas import place_order, saga_ends
 from tests.support.seed import World, new_world
 from tests.support.stack import AUTH, Stack, running_stack

@@ -182,13 +182,15 @@ async def test_a_pending_revision_locks_the_order_against_cancel_and_other_revis
 ) -> None:
     world = await new_world(stack.http, stack.participants)
     order_id = await approved_order(api, world)
-    # The pivot's answer comes late, the first attempt still within the step timeout.
-    await faults.hold(stack.participants.accounting, f"/authorizations/{order_id}/revise", 4000)
+    # The pivot's answer waits until the test has tried to cancel and to revise again.
+    accounting = stack.participants.accounting
+    held = await faults.hold(accounting, f"/authorizations/{order_id}/revise")
     saga_id = (await revise(api, order_id, items(world, (0, 3)))).json()["saga_id"]
     await step_runs(api, saga_id, "revise_authorization")
 
     cancel = await api.post(f"/orders/{order_id}/cancel")
     other = await revise(api, order_id, items(world, (1, 1)))
+    await faults.release(accounting, held)
 
     assert cancel.status_code == 409 and cancel.json()["error"]["code"] == "order_not_cancellable"
     assert other.status_code == 409 and other.json()["error"]["code"] == "order_not_revisable"
@@ -200,11 +202,13 @@ async def test_a_pending_cancel_locks_the_order_against_revisions(
 ) -> None:
     world = await new_world(stack.http, stack.participants)
     order_id = await approved_order(api, world)
-    await faults.hold(stack.participants.accounting, f"/authorizations/{order_id}/reverse", 4000)
+    accounting = stack.participants.accounting
+    held = await faults.hold(accounting, f"/authorizations/{order_id}/reverse")
     assert (await api.post(f"/orders/{order_id}/cancel")).status_code == 202
     await step_runs(api, f"cancel-order-{order_id}", "reverse_authorization")
 
     refused = await revise(api, order_id, items(world, (1, 1)))
+    await faults.release(accounting, held)
 
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "order_not_revisable"
     assert (await saga_ends(api, f"cancel-order-{order_id}"))["status"] == "COMPLETED"

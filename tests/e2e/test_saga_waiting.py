@@ -3,6 +3,7 @@
 
 import json
 import time
+from collections.abc import Awaitable, Callable
 
 import httpx
 
@@ -33,7 +34,7 @@ async def test_a_long_poll_answers_after_its_time_with_the_running_saga(
     stack: Stack, api: httpx.AsyncClient, faults: Faults
 ) -> None:
     world = await new_world(stack.http, stack.participants)
-    await faults.hold(stack.participants.kitchen, "/tickets", delay_ms=4000)
+    await faults.hold(stack.participants.kitchen, "/tickets")  # until the end of the test
     accepted = await place_order(api, world.order((0, 1)))
     await step_runs(api, accepted["saga_id"], "create_ticket")
     saga, waited = await long_poll(api, accepted["saga_id"], 1)
@@ -41,8 +42,11 @@ async def test_a_long_poll_answers_after_its_time_with_the_running_saga(
     assert waited >= 1
 
 
-async def sse(api: httpx.AsyncClient, saga_id: str) -> list[Json]:
-    """Every `saga` event of the stream, read until the server ends it."""
+async def sse(
+    api: httpx.AsyncClient, saga_id: str, opened: Callable[[], Awaitable[None]] | None = None
+) -> list[Json]:
+    """Every `saga` event of the stream, read until the server ends it; `opened` runs once the
+    first event has arrived."""
     events: list[Json] = []
     async with api.stream("GET", f"/sagas/{saga_id}/events", timeout=90) as response:
         assert response.status_code == 200
@@ -54,6 +58,9 @@ async def sse(api: httpx.AsyncClient, saga_id: str) -> list[Json]:
             elif line.startswith("data: "):
                 assert name == "saga"
                 events.append(json.loads(line.removeprefix("data: ")))
+                if opened is not None:
+                    await opened()
+                    opened = None
     return events
 
 
@@ -61,10 +68,11 @@ async def test_the_event_stream_follows_a_compensation_to_its_end(
     stack: Stack, api: httpx.AsyncClient, faults: Faults
 ) -> None:
     world = await new_world(stack.http, stack.participants, credit_cents=1000)
-    await faults.hold(stack.participants.kitchen, "/tickets", delay_ms=1500)
+    kitchen = stack.participants.kitchen
+    held = await faults.hold(kitchen, "/tickets")
     accepted = await place_order(api, world.order((0, 2)))
     await step_runs(api, accepted["saga_id"], "create_ticket")
-    events = await sse(api, accepted["saga_id"])
+    events = await sse(api, accepted["saga_id"], opened=lambda: faults.release(kitchen, held))
     statuses = [event["status"] for event in events]
     collapsed = [s for i, s in enumerate(statuses) if i == 0 or statuses[i - 1] != s]
     assert collapsed == ["RUNNING", "COMPENSATING", "COMPENSATED"], statuses

@@ -1,15 +1,8 @@
 """Accounting service over real HTTP, on SQLite and PostgreSQL."""
 
 import httpx
-import pytest
 
-from tests.conftest import StartParticipant
 from tests.support.participants import Json, answer, assert_error, event_types, events, send_twice
-
-
-@pytest.fixture
-def accounting(participant: StartParticipant) -> httpx.Client:
-    return participant("accounting")
 
 
 def open_account(client: httpx.Client, consumer_id: str = "ann", limit: int = 10_000) -> Json:

@@ -3,15 +3,14 @@
 import httpx
 import pytest
 
-from tests.conftest import StartParticipant
 from tests.support.participants import Json, answer, assert_error, event_types, events, send_twice
 
 
-@pytest.fixture
-def accounting(participant: StartParticipant) -> httpx.Client:
-    client = participant("accounting")
-    answer(client.post("/accounts", json={"consumer_id": "ann", "credit_limit_cents": 1000}), 201)
-    return client
+@pytest.fixture(autouse=True)
+def account_of_ann(accounting: httpx.Client) -> None:
+    answer(
+        accounting.post("/accounts", json={"consumer_id": "ann", "credit_limit_cents": 1000}), 201
+    )
 
 
 def authorized(client: httpx.Client, order_id: str = "o-1", amount: int = 600) -> Json:

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from common.db import make_engine
-from common.locks import AdvisoryLock
-from common.migrations import upgrade
+from storage.engines import make_engine
+from storage.locks import AdvisoryLock
+from storage.migrations import upgrade
 from tests.support.databases import postgres_database, require_postgres
 from tests.support.eventually import eventually
 from views.order_history.projector import handle_orders_event

@@ -11,7 +11,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.participant import Participant
-from common.headers import BUSINESS_REJECTION
+from http_contract.headers import BUSINESS_REJECTION
 from tests.support.participants import MENU, participant_app
 from tests.support.servers import RunningServer, serve
 from workflows.state import StepCall

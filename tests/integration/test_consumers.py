@@ -1,9 +1,7 @@
 """Consumers service over real HTTP, on SQLite and PostgreSQL."""
 
 import httpx
-import pytest
 
-from tests.conftest import StartParticipant
 from tests.support.participants import (
     Json,
     answer,
@@ -13,11 +11,6 @@ from tests.support.participants import (
     keyed,
     send_twice,
 )
-
-
-@pytest.fixture
-def consumers(participant: StartParticipant) -> httpx.Client:
-    return participant("consumers")
 
 
 def register(client: httpx.Client, **fields: object) -> Json:

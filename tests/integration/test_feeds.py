@@ -9,8 +9,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from common.commits import signal_of
-from common.web import engine_of
+from event_feed.commits import signal_of
+from service_app.web import engine_of
 from tests.conftest import DatabaseFactory
 from tests.support.eventually import eventually
 from tests.support.participants import MENU, Json, answer, last_seq, participant_app, running

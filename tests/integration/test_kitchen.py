@@ -1,9 +1,7 @@
 """Kitchen service over real HTTP, on SQLite and PostgreSQL."""
 
 import httpx
-import pytest
 
-from tests.conftest import StartParticipant
 from tests.support.participants import (
     MENU,
     Json,
@@ -11,14 +9,8 @@ from tests.support.participants import (
     assert_error,
     event_types,
     events,
-    keyed,
     send_twice,
 )
-
-
-@pytest.fixture
-def kitchen(participant: StartParticipant) -> httpx.Client:
-    return participant("kitchen")
 
 
 def open_restaurant(client: httpx.Client, **fields: object) -> Json:
@@ -37,21 +29,6 @@ def ticket_body(order_id: str = "o-1", restaurant_id: str = "ajanta") -> Json:
 
 def create_ticket(client: httpx.Client, order_id: str = "o-1") -> Json:
     return answer(client.post("/tickets", json=ticket_body(order_id)), 201)
-
-
-def awaiting_acceptance(client: httpx.Client, order_id: str = "o-1") -> Json:
-    create_ticket(client, order_id)
-    return answer(client.post(f"/tickets/{order_id}/approve"), 200)
-
-
-def state_of(client: httpx.Client, order_id: str = "o-1") -> str:
-    state: str = client.get(f"/tickets/{order_id}").json()["state"]
-    return state
-
-
-@pytest.fixture
-def ajanta(kitchen: httpx.Client) -> Json:
-    return open_restaurant(kitchen, id="ajanta")
 
 
 def test_opens_and_revises_restaurants(kitchen: httpx.Client) -> None:
@@ -101,83 +78,6 @@ def test_creates_a_ticket_pending_acceptance(kitchen: httpx.Client, ajanta: Json
     assert event_types(kitchen) == ["RestaurantCreated", "TicketCreated", "RestaurantCreated"]
 
 
-def test_approves_or_rejects_a_pending_ticket_once(kitchen: httpx.Client, ajanta: Json) -> None:
-    create_ticket(kitchen, "o-1")
-    create_ticket(kitchen, "o-2")
-
-    assert kitchen.post("/tickets/o-1/approve").json()["state"] == "AWAITING_ACCEPTANCE"
-    assert kitchen.post("/tickets/o-2/reject").json()["state"] == "REJECTED"
-
-    assert_error(kitchen.post("/tickets/o-1/approve"), 409, "ticket_not_approvable")
-    assert_error(kitchen.post("/tickets/o-2/approve"), 409, "ticket_not_approvable")
-    assert_error(kitchen.post("/tickets/o-1/reject"), 409, "ticket_not_compensatable")
-    again = kitchen.post("/tickets/o-2/reject")
-    assert again.json() == {"order_id": "o-2", "state": "REJECTED", "compensated": False}
-    assert event_types(kitchen)[-2:] == ["TicketApproved", "TicketRejected"]
-    assert events(kitchen)[-1]["payload"] == kitchen.get("/tickets/o-2").json()
-
-
-def test_cancels_a_ticket_in_two_steps(kitchen: httpx.Client, ajanta: Json) -> None:
-    create_ticket(kitchen, "pending")
-    awaiting_acceptance(kitchen)
-    assert_error(kitchen.post("/tickets/pending/cancel/begin"), 409, "ticket_not_cancellable")
-
-    locked = kitchen.post("/tickets/o-1/cancel/begin").json()
-    assert (locked["state"], locked["previous_state"]) == ("CANCEL_PENDING", "AWAITING_ACCEPTANCE")
-    assert_error(kitchen.post("/tickets/o-1/approve"), 409, "ticket_not_approvable")
-    undone = kitchen.post("/tickets/o-1/cancel/undo").json()
-    assert (undone["state"], undone["previous_state"]) == ("AWAITING_ACCEPTANCE", None)
-    assert_error(kitchen.post("/tickets/o-1/cancel/confirm"), 409, "ticket_not_cancel_pending")
-    kitchen.post("/tickets/o-1/cancel/begin")
-    assert kitchen.post("/tickets/o-1/cancel/confirm").json()["state"] == "CANCELLED"
-    assert_error(kitchen.post("/tickets/o-1/cancel/begin"), 409, "ticket_not_cancellable")
-    assert_error(kitchen.post("/tickets/o-1/cancel/undo"), 409, "ticket_not_compensatable")
-
-    assert event_types(kitchen)[-5:] == [
-        "TicketApproved",
-        "TicketCancelRequested",
-        "TicketCancelUndone",
-        "TicketCancelRequested",
-        "TicketCancelled",
-    ]
-    assert events(kitchen)[-1]["payload"] == kitchen.get("/tickets/o-1").json()
-
-
-def test_compensations_with_nothing_to_undo_refuse_the_late_action(
-    kitchen: httpx.Client, ajanta: Json
-) -> None:
-    awaiting_acceptance(kitchen, "early")
-    create_ticket(kitchen, "refused")
-    seq = len(events(kitchen))
-
-    reject = kitchen.post("/tickets/o-1/reject", headers=keyed("s:ticket:compensation"))
-    late_create = kitchen.post("/tickets", json=ticket_body(), headers=keyed("s:ticket:action"))
-    undo = kitchen.post("/tickets/early/cancel/undo", headers=keyed("a:cancel:compensation"))
-    late_begin = kitchen.post("/tickets/early/cancel/begin", headers=keyed("a:cancel:action"))
-    # A begin cancel that was refused changed nothing, so its undo has nothing to undo either.
-    kitchen.post("/tickets/refused/cancel/begin", headers=keyed("b:cancel:action"))
-    undo_refused = kitchen.post(
-        "/tickets/refused/cancel/undo", headers=keyed("b:cancel:compensation")
-    )
-
-    assert reject.status_code == 200
-    assert reject.json() == {"order_id": "o-1", "state": None, "compensated": False}
-    assert_error(late_create, 409, "already_compensated")
-    assert_error(kitchen.get("/tickets/o-1"), 404, "ticket_not_found")
-    assert undo.json() == {
-        "order_id": "early",
-        "state": "AWAITING_ACCEPTANCE",
-        "compensated": False,
-    }
-    assert_error(late_begin, 409, "already_compensated")
-    assert undo_refused.json()["compensated"] is False
-    assert (state_of(kitchen, "early"), state_of(kitchen, "refused")) == (
-        "AWAITING_ACCEPTANCE",
-        "CREATE_PENDING",
-    )
-    assert len(events(kitchen)) == seq
-
-
 def test_every_mutating_endpoint_replays_its_first_answer(kitchen: httpx.Client) -> None:
     body = {"id": "ajanta", "name": "Ajanta", "menu_items": MENU}
     send_twice(kitchen, "POST", "/restaurants", "open", body)
@@ -213,8 +113,6 @@ def test_unknown_records_are_not_found(kitchen: httpx.Client) -> None:
     assert_error(kitchen.get("/tickets/nothing"), 404, "ticket_not_found")
     for path in ("approve", "cancel/begin", "cancel/confirm"):
         assert_error(kitchen.post(f"/tickets/nothing/{path}"), 404, "ticket_not_found")
-    for compensation in ("reject", "cancel/undo"):  # nothing to undo is not an error
-        assert kitchen.post(f"/tickets/nothing/{compensation}").json()["compensated"] is False
     assert events(kitchen) == []
 
 

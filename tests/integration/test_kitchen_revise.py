@@ -3,15 +3,12 @@
 import httpx
 import pytest
 
-from tests.conftest import StartParticipant
 from tests.support.participants import (
-    MENU,
     Json,
     answer,
     assert_error,
     event_types,
     events,
-    keyed,
     send_twice,
 )
 
@@ -19,12 +16,9 @@ OLD_ITEMS = [{"menu_item_id": "curry", "quantity": 2}]
 NEW_ITEMS = [{"menu_item_id": "naan", "quantity": 4}]
 
 
-@pytest.fixture
-def kitchen(participant: StartParticipant) -> httpx.Client:
-    client = participant("kitchen")
-    restaurant = {"id": "ajanta", "name": "Ajanta", "menu_items": MENU}
-    answer(client.post("/restaurants", json=restaurant), 201)
-    return client
+@pytest.fixture(autouse=True)
+def open_ajanta(ajanta: Json) -> None:
+    """Every test here works on tickets of the restaurant `ajanta`."""
 
 
 def awaiting_acceptance(client: httpx.Client, order_id: str = "o-1") -> Json:
@@ -84,27 +78,14 @@ def test_only_a_ticket_awaiting_acceptance_is_revised(kitchen: httpx.Client) -> 
     assert_error(begin(kitchen), 409, "ticket_not_revisable")
 
 
-def test_revise_commands_are_idempotent_and_undo_first_refuses_the_begin(
-    kitchen: httpx.Client,
-) -> None:
+def test_revise_commands_are_idempotent(kitchen: httpx.Client) -> None:
     awaiting_acceptance(kitchen)
     body = {"line_items": NEW_ITEMS}
     send_twice(kitchen, "POST", "/tickets/o-1/revise/begin", "b-1", body)
     send_twice(kitchen, "POST", "/tickets/o-1/revise/undo", "u-1")
     send_twice(kitchen, "POST", "/tickets/o-1/revise/begin", "b-2", body)
     send_twice(kitchen, "POST", "/tickets/o-1/revise/confirm", "c-2")
-    seq = len(events(kitchen))
 
-    undo = kitchen.post(
-        "/tickets/o-1/revise/undo", headers=keyed("r:begin_revise_ticket:compensation")
-    )
-    late = kitchen.post(
-        "/tickets/o-1/revise/begin", json=body, headers=keyed("r:begin_revise_ticket:action")
-    )
-
-    assert answer(undo, 200)["compensated"] is False
-    assert_error(late, 409, "already_compensated")
-    assert len(events(kitchen)) == seq
     assert event_types(kitchen)[-4:] == [
         "TicketRevisionRequested",
         "TicketRevisionUndone",

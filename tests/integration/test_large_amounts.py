@@ -7,8 +7,8 @@ import httpx
 import pytest
 from sqlmodel import Session
 
-from common.web import engine_of
 from participants.orders.models import ReplicaRestaurant
+from service_app.web import engine_of
 from tests.conftest import DatabaseFactory, StartParticipant
 from tests.support.participants import answer, participant_app, running
 from tests.support.servers import free_port

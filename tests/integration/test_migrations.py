@@ -12,8 +12,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from common.db import make_engine
-from common.migrations import (
+from storage.engines import make_engine
+from storage.migrations import (
     SERVICES,
     VERSION_TABLE,
     alembic_config,
@@ -118,7 +118,7 @@ def test_replicas_starting_together_migrate_once() -> None:
     """Separate processes, as replicas are (Alembic's context is one per process)."""
     require_postgres()
     with postgres_database("saga_test_concurrent_orders") as url:
-        command_line = [sys.executable, "-m", "common.migrations", "upgrade", "orders"]
+        command_line = [sys.executable, "-m", "storage.migrations", "upgrade", "orders"]
         replicas = [
             subprocess.Popen(
                 [*command_line, "--database-url", url], stderr=subprocess.PIPE, text=True

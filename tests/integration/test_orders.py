@@ -1,14 +1,7 @@
 """Orders service over real HTTP, on SQLite and PostgreSQL, with a seeded restaurant replica."""
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
-from sqlmodel import Session
 
-from common.web import engine_of
-from participants.orders.models import ReplicaRestaurant
-from tests.conftest import DatabaseFactory
 from tests.support.participants import (
     MENU,
     Json,
@@ -17,24 +10,8 @@ from tests.support.participants import (
     event_types,
     events,
     keyed,
-    participant_app,
-    running,
     send_twice,
 )
-from tests.support.servers import free_port
-
-
-@pytest.fixture
-def orders(database_factory: DatabaseFactory) -> Iterator[httpx.Client]:
-    # Kitchen is not running: these tests seed the replica themselves (test_replica feeds it).
-    nowhere = f"http://127.0.0.1:{free_port()}"
-    url = database_factory("orders")
-    app = participant_app("orders", url, kitchen_url=nowhere, replica_poll_interval=5)
-    with running(app) as client:
-        with Session(engine_of(app)) as session:
-            session.add(ReplicaRestaurant(id="ajanta", name="Ajanta", menu_items=MENU))
-            session.commit()
-        yield client
 
 
 def order_body(order_id: str = "o-1", **changes: object) -> Json:
@@ -58,11 +35,6 @@ def place(client: httpx.Client, order_id: str = "o-1") -> Json:
 def approved(client: httpx.Client, order_id: str = "o-1") -> Json:
     place(client, order_id)
     return answer(client.post(f"/orders/{order_id}/approve"), 200)
-
-
-def state_of(client: httpx.Client, order_id: str = "o-1") -> str:
-    state: str = client.get(f"/orders/{order_id}").json()["state"]
-    return state
 
 
 def test_creates_an_order_priced_from_the_replica(orders: httpx.Client) -> None:
@@ -98,74 +70,6 @@ def test_refuses_orders_the_replica_cannot_price(orders: httpx.Client) -> None:
 
     assert_error(orders.get("/orders/o-1"), 404, "order_not_found")
     assert events(orders) == []
-
-
-def test_approves_or_rejects_a_pending_order_once(orders: httpx.Client) -> None:
-    place(orders, "o-1")
-    place(orders, "o-2")
-
-    assert orders.post("/orders/o-1/approve").json()["state"] == "APPROVED"
-    assert orders.post("/orders/o-2/reject").json()["state"] == "REJECTED"
-
-    assert_error(orders.post("/orders/o-1/approve"), 409, "order_not_approvable")
-    assert_error(orders.post("/orders/o-2/approve"), 409, "order_not_approvable")
-    assert_error(orders.post("/orders/o-1/reject"), 409, "order_not_compensatable")
-    again = orders.post("/orders/o-2/reject")
-    assert again.json() == {"order_id": "o-2", "state": "REJECTED", "compensated": False}
-    assert event_types(orders) == ["OrderCreated", "OrderCreated", "OrderApproved", "OrderRejected"]
-    assert events(orders)[-1]["payload"] == orders.get("/orders/o-2").json()
-
-
-def test_cancels_an_approved_order_in_two_steps(orders: httpx.Client) -> None:
-    place(orders, "pending")
-    approved(orders)
-    assert_error(orders.post("/orders/pending/cancel/begin"), 409, "order_not_cancellable")
-
-    assert orders.post("/orders/o-1/cancel/begin").json()["state"] == "CANCEL_PENDING"
-    assert_error(orders.post("/orders/o-1/approve"), 409, "order_not_approvable")
-    assert orders.post("/orders/o-1/cancel/undo").json()["state"] == "APPROVED"
-    assert_error(orders.post("/orders/o-1/cancel/confirm"), 409, "order_not_cancel_pending")
-    orders.post("/orders/o-1/cancel/begin")
-    assert orders.post("/orders/o-1/cancel/confirm").json()["state"] == "CANCELLED"
-    assert_error(orders.post("/orders/o-1/cancel/begin"), 409, "order_not_cancellable")
-
-    assert event_types(orders)[2:] == [
-        "OrderApproved",
-        "OrderCancelRequested",
-        "OrderCancelUndone",
-        "OrderCancelRequested",
-        "OrderCancelled",
-    ]
-    assert events(orders)[-1]["payload"] == orders.get("/orders/o-1").json()
-
-
-def test_compensations_with_nothing_to_undo_refuse_the_late_action(orders: httpx.Client) -> None:
-    approved(orders, "early")
-    place(orders, "refused")
-    seq = len(events(orders))
-
-    reject = orders.post("/orders/o-1/reject", headers=keyed("s:create_order:compensation"))
-    late_create = orders.post("/orders", json=order_body(), headers=keyed("s:create_order:action"))
-    undo = orders.post("/orders/early/cancel/undo", headers=keyed("a:begin_cancel:compensation"))
-    late_begin = orders.post("/orders/early/cancel/begin", headers=keyed("a:begin_cancel:action"))
-    # A begin cancel that was refused changed nothing, so its undo has nothing to undo either.
-    orders.post("/orders/refused/cancel/begin", headers=keyed("b:begin_cancel:action"))
-    undo_refused = orders.post(
-        "/orders/refused/cancel/undo", headers=keyed("b:begin_cancel:compensation")
-    )
-
-    assert reject.status_code == 200
-    assert reject.json() == {"order_id": "o-1", "state": None, "compensated": False}
-    assert_error(late_create, 409, "already_compensated")
-    assert_error(orders.get("/orders/o-1"), 404, "order_not_found")
-    assert undo.json() == {"order_id": "early", "state": "APPROVED", "compensated": False}
-    assert_error(late_begin, 409, "already_compensated")
-    assert undo_refused.json()["compensated"] is False
-    assert (state_of(orders, "early"), state_of(orders, "refused")) == (
-        "APPROVED",
-        "APPROVAL_PENDING",
-    )
-    assert len(events(orders)) == seq
 
 
 def test_every_mutating_endpoint_replays_its_first_answer(orders: httpx.Client) -> None:
@@ -205,8 +109,6 @@ def test_reads_the_replica_and_answers_404_for_unknown_records(orders: httpx.Cli
     assert_error(orders.get("/orders/nothing"), 404, "order_not_found")
     for path in ("approve", "cancel/begin", "cancel/confirm"):
         assert_error(orders.post(f"/orders/nothing/{path}"), 404, "order_not_found")
-    for compensation in ("reject", "cancel/undo"):  # nothing to undo is not an error
-        assert orders.post(f"/orders/nothing/{compensation}").json()["compensated"] is False
 
 
 INVALID_BODIES = [

@@ -1,45 +1,20 @@
 """Orders service, Revise Order commands, over real HTTP on SQLite and PostgreSQL."""
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
-from sqlmodel import Session
 
-from common.web import engine_of
-from participants.orders.models import ReplicaRestaurant
-from tests.conftest import DatabaseFactory
 from tests.support.participants import (
-    MENU,
     Json,
     answer,
     assert_error,
     event_types,
     events,
-    keyed,
-    participant_app,
-    running,
     send_twice,
 )
-from tests.support.servers import free_port
 
 NEW_ITEMS = [{"menu_item_id": "curry", "quantity": 3}]
 NEW_LINES = [
     {"menu_item_id": "curry", "name": "Chicken Vindaloo", "quantity": 3, "price_cents": 1250}
 ]
-
-
-@pytest.fixture
-def orders(database_factory: DatabaseFactory) -> Iterator[httpx.Client]:
-    nowhere = f"http://127.0.0.1:{free_port()}"
-    app = participant_app(
-        "orders", database_factory("orders"), kitchen_url=nowhere, replica_poll_interval=5
-    )
-    with running(app) as client:
-        with Session(engine_of(app)) as session:
-            session.add(ReplicaRestaurant(id="ajanta", name="Ajanta", menu_items=MENU))
-            session.commit()
-        yield client
 
 
 def approved(client: httpx.Client, order_id: str = "o-1") -> Json:
@@ -154,32 +129,3 @@ def test_revise_commands_are_idempotent(orders: httpx.Client) -> None:
         "OrderRevisionRequested",
         "OrderRevised",
     ]
-
-
-def test_an_undo_before_its_begin_refuses_the_late_begin(orders: httpx.Client) -> None:
-    approved(orders)
-    seq = len(events(orders))
-
-    undo = orders.post("/orders/o-1/revise/undo", headers=keyed("r:begin_revise:compensation"))
-    late = orders.post(
-        "/orders/o-1/revise/begin",
-        json={"line_items": NEW_ITEMS},
-        headers=keyed("r:begin_revise:action"),
-    )
-    # A refused begin changed nothing: its undo must not undo another revision's begin.
-    refused = orders.post(
-        "/orders/o-1/revise/begin",
-        json={"line_items": [{"menu_item_id": "sushi", "quantity": 1}]},
-        headers=keyed("s:begin_revise:action"),
-    )
-    begin(orders)
-    undo_refused = orders.post(
-        "/orders/o-1/revise/undo", headers=keyed("s:begin_revise:compensation")
-    )
-
-    assert answer(undo, 200)["compensated"] is False
-    assert_error(late, 409, "already_compensated")
-    assert_error(refused, 422, "unknown_menu_item")
-    assert answer(undo_refused, 200)["compensated"] is False
-    assert orders.get("/orders/o-1").json()["state"] == "REVISION_PENDING"
-    assert event_types(orders, seq) == ["OrderRevisionRequested"]

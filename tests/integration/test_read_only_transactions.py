@@ -4,8 +4,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from common.db import make_engine, read_only, table_of
-from common.outbox import OutboxEvent, read_events, record_event
+from event_feed.outbox import OutboxEvent, read_events, record_event
+from storage.engines import make_engine, read_only, table_of
 
 
 def test_a_reader_sees_committed_events_while_a_writer_holds_the_lock(tmp_path: Path) -> None:

@@ -9,16 +9,16 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 import participants.orders.main as orders_main
-from common.commits import signal_of
-from common.dead_letters import DeadLetter
-from common.outbox import record_event
-from common.subscriber import Event, SubscriberStatus, SubscriptionCursor
-from common.web import engine_of
+from event_feed.commits import signal_of
+from event_feed.dead_letters import DeadLetter
+from event_feed.outbox import record_event
+from event_feed.subscriber import Event, SubscriberStatus, SubscriptionCursor
 from participants.kitchen.config import Settings as KitchenSettings
 from participants.kitchen.main import create_app as create_kitchen
 from participants.orders.config import Settings as OrdersSettings
 from participants.orders.main import create_app as create_orders
 from participants.orders.replica import apply_kitchen_event
+from service_app.web import engine_of
 from tests.conftest import DatabaseFactory
 from tests.support.eventually import eventually
 from tests.support.participants import Json, answer, events, running

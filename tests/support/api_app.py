@@ -10,7 +10,7 @@ from temporalio.client import Client
 
 from api.config import ApiSettings
 from api.main import create_app
-from common.temporal import TemporalSettings
+from temporal_client.connection import TemporalSettings
 
 TOKEN = "unit-test-token-5f0c"
 UI_ORIGIN = "http://ui.example:8080"

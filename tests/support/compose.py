@@ -11,12 +11,12 @@ from pydantic_settings import BaseSettings
 
 from activities.config import ParticipantUrls
 from api.config import ApiSettings, SagaSettings
-from common.temporal import TemporalSettings
 from observability.config import ObservabilitySettings, WorkerMetricsSettings
 from participants.accounting.config import Settings as AccountingSettings
 from participants.consumers.config import Settings as ConsumersSettings
 from participants.kitchen.config import Settings as KitchenSettings
 from participants.orders.config import Settings as OrdersSettings
+from temporal_client.connection import TemporalSettings
 from views.order_history.config import Settings as OrderHistorySettings
 from worker import WorkerSettings
 

@@ -7,7 +7,6 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from common.settings import ServiceSettings
 from participants.accounting.config import Settings as AccountingSettings
 from participants.accounting.main import create_app as create_accounting
 from participants.consumers.config import Settings as ConsumersSettings
@@ -16,6 +15,7 @@ from participants.kitchen.config import Settings as KitchenSettings
 from participants.kitchen.main import create_app as create_kitchen
 from participants.orders.config import Settings as OrdersSettings
 from participants.orders.main import create_app as create_orders
+from service_app.settings import ServiceSettings
 from tests.support.servers import serve
 
 Json = dict[str, Any]

@@ -16,7 +16,6 @@ from activities.registry import http_client, saga_activities
 from api.config import ApiSettings, SagaSettings
 from api.main import create_app as create_api
 from audit.config import AuditConfig, AuditSettings
-from common.temporal import TemporalSettings, data_converter
 from participants.accounting.config import Settings as AccountingSettings
 from participants.accounting.main import create_app as create_accounting
 from participants.consumers.config import Settings as ConsumersSettings
@@ -25,6 +24,7 @@ from participants.kitchen.config import Settings as KitchenSettings
 from participants.kitchen.main import create_app as create_kitchen
 from participants.orders.config import Settings as OrdersSettings
 from participants.orders.main import create_app as create_orders
+from temporal_client.connection import TemporalSettings, data_converter
 from tests.support.servers import RunningServer, start_server
 from worker import WorkerSettings, build_worker
 

@@ -6,7 +6,7 @@ import pytest
 from temporalio.api.common.v1 import Payload
 from temporalio.api.failure.v1 import Failure
 
-from common.codec import KEY_ID, DecryptionError, EncryptionCodec, encrypting_converter
+from temporal_client.codec import KEY_ID, DecryptionError, EncryptionCodec, encrypting_converter
 
 OLD, NEW = os.urandom(32), os.urandom(32)
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from common.temporal import TemporalSettings
+from temporal_client.connection import TemporalSettings
 from tests.support.api_app import TOKEN, UI_ORIGIN, api_client
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

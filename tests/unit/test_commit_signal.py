@@ -6,9 +6,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from common.commits import CommitSignal, signal_of
-from common.db import create_tables, make_engine, table_of
-from common.outbox import OutboxEvent, read_page, record_event
+from event_feed.commits import CommitSignal, signal_of
+from event_feed.outbox import OutboxEvent, read_page, record_event
+from storage.engines import create_tables, make_engine, table_of
 
 
 async def test_a_commit_counted_before_the_waiter_first_runs_is_not_missed() -> None:

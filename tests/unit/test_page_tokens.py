@@ -4,8 +4,8 @@ import pytest
 
 from api.config import ApiSettings
 from api.main import page_token_key
-from api.page_tokens import issue, issue_page_token, read, read_page_token
-from common.errors import DomainError
+from http_contract.errors import DomainError
+from http_contract.page_tokens import issue, issue_page_token, read, read_page_token
 
 KEY = b"k" * 32
 QUERY = "SagaType IN ('CreateOrder') AND SagaStatus = 'COMPENSATED'"

@@ -1,12 +1,16 @@
 """Participants' business rules and state machines, without a database or HTTP."""
 
 from collections.abc import Callable
+from enum import StrEnum
+from functools import partial
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from common.errors import DomainError
+from http_contract.errors import DomainError
 from participants.accounting.models import (
+    AUTHORIZATION_CHANGES,
     Account,
     AccountCreate,
     Authorization,
@@ -17,6 +21,7 @@ from participants.accounting.models import (
 )
 from participants.consumers.models import Consumer, ConsumerCreate, ConsumerStatus, verified
 from participants.kitchen.models import (
+    TICKET_CHANGES,
     Restaurant,
     RestaurantCreate,
     RestaurantUpdate,
@@ -25,6 +30,7 @@ from participants.kitchen.models import (
     TicketState,
 )
 from participants.orders.models import (
+    ORDER_CHANGES,
     LineItemIn,
     Order,
     OrderCreate,
@@ -86,38 +92,6 @@ def test_an_order_for_an_unknown_restaurant_is_refused() -> None:
     raises("unknown_restaurant", 422, lambda: Order.place(order_command(("naan", 1)), None))
 
 
-# --- orders: state machine ------------------------------------------------------------------
-
-ORDER_MOVES: list[tuple[Callable[[Order], None], OrderState, OrderState | None, str]] = [
-    (Order.approve, OrderState.APPROVAL_PENDING, OrderState.APPROVED, ""),
-    (Order.reject, OrderState.APPROVAL_PENDING, OrderState.REJECTED, ""),
-    (Order.begin_cancel, OrderState.APPROVED, OrderState.CANCEL_PENDING, ""),
-    (Order.undo_cancel, OrderState.CANCEL_PENDING, OrderState.APPROVED, ""),
-    (Order.confirm_cancel, OrderState.CANCEL_PENDING, OrderState.CANCELLED, ""),
-    (Order.approve, OrderState.APPROVED, None, "order_not_approvable"),
-    (Order.reject, OrderState.APPROVED, None, "order_not_rejectable"),
-    (Order.begin_cancel, OrderState.APPROVAL_PENDING, None, "order_not_cancellable"),
-    (Order.begin_cancel, OrderState.CANCELLED, None, "order_not_cancellable"),
-    (Order.undo_cancel, OrderState.APPROVED, None, "order_not_cancel_pending"),
-    (Order.confirm_cancel, OrderState.REJECTED, None, "order_not_cancel_pending"),
-]
-
-
-@pytest.mark.parametrize(("move", "start", "end", "code"), ORDER_MOVES)
-def test_order_state_machine(
-    move: Callable[[Order], None], start: OrderState, end: OrderState | None, code: str
-) -> None:
-    order = Order.place(order_command(("naan", 1)), replica())
-    order.state = start
-
-    if end is None:
-        raises(code, 409, lambda: move(order))
-        assert order.state == start
-    else:
-        move(order)
-        assert order.state == end
-
-
 # --- consumers ------------------------------------------------------------------------------
 
 
@@ -143,7 +117,9 @@ def test_only_an_active_consumer_is_verified() -> None:
 
 
 def restaurant(accepting: bool = True) -> Restaurant:
-    command = RestaurantCreate(name="Ajanta", accepting_orders=accepting, menu_items=MENU)
+    command = RestaurantCreate.model_validate(
+        {"name": "Ajanta", "accepting_orders": accepting, "menu_items": MENU}
+    )
     return Restaurant.open(command)
 
 
@@ -159,7 +135,7 @@ def test_a_restaurant_revision_changes_only_what_it_names() -> None:
 
 def test_menu_item_ids_are_unique_within_a_restaurant() -> None:
     with pytest.raises(ValidationError):
-        RestaurantCreate(name="Ajanta", menu_items=[MENU[0], MENU[0]])
+        RestaurantCreate.model_validate({"name": "Ajanta", "menu_items": [MENU[0], MENU[0]]})
     with pytest.raises(ValidationError):
         RestaurantUpdate(menu_items=[MENU[1], MENU[1]])
 
@@ -189,45 +165,70 @@ def test_a_ticket_needs_a_known_restaurant_accepting_orders() -> None:
     )
 
 
-TICKET_MOVES: list[tuple[Callable[[Ticket], None], TicketState, TicketState | None, str]] = [
-    (Ticket.approve, TicketState.CREATE_PENDING, TicketState.AWAITING_ACCEPTANCE, ""),
-    (Ticket.reject, TicketState.CREATE_PENDING, TicketState.REJECTED, ""),
-    (Ticket.begin_cancel, TicketState.AWAITING_ACCEPTANCE, TicketState.CANCEL_PENDING, ""),
-    (Ticket.confirm_cancel, TicketState.CANCEL_PENDING, TicketState.CANCELLED, ""),
-    (Ticket.approve, TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_approvable"),
-    (Ticket.reject, TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_rejectable"),
-    (Ticket.begin_cancel, TicketState.CREATE_PENDING, None, "ticket_not_cancellable"),
-    (Ticket.begin_cancel, TicketState.CANCEL_PENDING, None, "ticket_not_cancellable"),
-    (Ticket.undo_cancel, TicketState.AWAITING_ACCEPTANCE, None, "ticket_not_cancel_pending"),
-    (Ticket.confirm_cancel, TicketState.REJECTED, None, "ticket_not_cancel_pending"),
+def change(ticket: Ticket, path: str) -> None:
+    TICKET_CHANGES[path].apply(ticket, f"ticket {ticket.order_id}")
+
+
+# --- the state machines of orders and tickets ------------------------------------------------
+
+OS, TS = OrderState, TicketState
+STATE_MOVES: list[tuple[str, str, StrEnum, StrEnum | None, str]] = [
+    ("order", "approve", OS.APPROVAL_PENDING, OS.APPROVED, ""),
+    ("order", "reject", OS.APPROVAL_PENDING, OS.REJECTED, ""),
+    ("order", "cancel/begin", OS.APPROVED, OS.CANCEL_PENDING, ""),
+    ("order", "cancel/undo", OS.CANCEL_PENDING, OS.APPROVED, ""),
+    ("order", "cancel/confirm", OS.CANCEL_PENDING, OS.CANCELLED, ""),
+    ("order", "approve", OS.APPROVED, None, "order_not_approvable"),
+    ("order", "reject", OS.APPROVED, None, "order_not_rejectable"),
+    ("order", "cancel/begin", OS.APPROVAL_PENDING, None, "order_not_cancellable"),
+    ("order", "cancel/begin", OS.CANCELLED, None, "order_not_cancellable"),
+    ("order", "cancel/undo", OS.APPROVED, None, "order_not_cancel_pending"),
+    ("order", "cancel/confirm", OS.REJECTED, None, "order_not_cancel_pending"),
+    ("ticket", "approve", TS.CREATE_PENDING, TS.AWAITING_ACCEPTANCE, ""),
+    ("ticket", "reject", TS.CREATE_PENDING, TS.REJECTED, ""),
+    ("ticket", "cancel/begin", TS.AWAITING_ACCEPTANCE, TS.CANCEL_PENDING, ""),
+    ("ticket", "cancel/confirm", TS.CANCEL_PENDING, TS.CANCELLED, ""),
+    ("ticket", "approve", TS.AWAITING_ACCEPTANCE, None, "ticket_not_approvable"),
+    ("ticket", "reject", TS.AWAITING_ACCEPTANCE, None, "ticket_not_rejectable"),
+    ("ticket", "cancel/begin", TS.CREATE_PENDING, None, "ticket_not_cancellable"),
+    ("ticket", "cancel/begin", TS.CANCEL_PENDING, None, "ticket_not_cancellable"),
+    ("ticket", "cancel/undo", TS.AWAITING_ACCEPTANCE, None, "ticket_not_cancel_pending"),
+    ("ticket", "cancel/confirm", TS.REJECTED, None, "ticket_not_cancel_pending"),
 ]
 
 
-@pytest.mark.parametrize(("move", "start", "end", "code"), TICKET_MOVES)
-def test_ticket_state_machine(
-    move: Callable[[Ticket], None], start: TicketState, end: TicketState | None, code: str
+def new_record(kind: str) -> Any:
+    if kind == "order":
+        return Order.place(order_command(("naan", 1)), replica())
+    return Ticket.create(ticket_command(), restaurant())
+
+
+@pytest.mark.parametrize(("kind", "path", "start", "end", "code"), STATE_MOVES)
+def test_state_machine(
+    kind: str, path: str, start: StrEnum, end: StrEnum | None, code: str
 ) -> None:
-    ticket = Ticket.create(ticket_command(), restaurant())
-    ticket.state = start
+    record = new_record(kind)
+    changes = ORDER_CHANGES if kind == "order" else TICKET_CHANGES
+    record.state = start
 
     if end is None:
-        raises(code, 409, lambda: move(ticket))
-        assert ticket.state == start
+        raises(code, 409, lambda: changes[path].apply(record, kind))
+        assert record.state == start
     else:
-        move(ticket)
-        assert ticket.state == end
+        changes[path].apply(record, kind)
+        assert record.state == end
 
 
 def test_undoing_a_cancel_returns_the_ticket_to_where_it_was() -> None:
     ticket = Ticket.create(ticket_command(), restaurant())
-    ticket.approve()
+    change(ticket, "approve")
 
-    ticket.begin_cancel()
+    change(ticket, "cancel/begin")
     assert (ticket.state, ticket.previous_state) == (
         TicketState.CANCEL_PENDING,
         TicketState.AWAITING_ACCEPTANCE,
     )
-    ticket.undo_cancel()
+    change(ticket, "cancel/undo")
     assert (ticket.state, ticket.previous_state) == (TicketState.AWAITING_ACCEPTANCE, None)
 
 
@@ -262,11 +263,12 @@ def test_a_declined_card_is_a_business_rejection() -> None:
 
 def test_only_an_authorized_authorization_is_reversed() -> None:
     authorized = authorization(AuthorizationState.AUTHORIZED)
+    reverse = AUTHORIZATION_CHANGES["reverse"]
 
-    authorized.reverse()
+    reverse.move(authorized, "authorization o-1")
 
     assert authorized.state == AuthorizationState.REVERSED
     for state in (AuthorizationState.DECLINED, AuthorizationState.REVERSED):
         refused = authorization(state)
-        raises("authorization_not_reversible", 409, refused.reverse)
+        raises("authorization_not_reversible", 409, partial(reverse.move, refused, "authorization"))
         assert refused.state == state

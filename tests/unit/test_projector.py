@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, StaticPool
 from sqlmodel import Session, create_engine, select
 
-from common.db import create_tables
-from common.subscriber import Event
+from event_feed.subscriber import Event
+from storage.engines import create_tables
 from views.order_history.feeds import HANDLERS
 from views.order_history.models import TABLES, KnownRestaurant, OrderHistory, is_complete
 from views.order_history.projector import apply_order

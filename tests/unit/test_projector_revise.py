@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import Engine, StaticPool
 from sqlmodel import Session, create_engine
 
-from common.db import create_tables
-from common.subscriber import Event
+from event_feed.subscriber import Event
+from storage.engines import create_tables
 from views.order_history.feeds import HANDLERS
 from views.order_history.models import TABLES, OrderHistory, OrderState
 

@@ -7,12 +7,12 @@ import pytest
 from pydantic_settings import BaseSettings
 
 from api.config import ApiSettings
-from common.temporal import TemporalSettings
 from participants.accounting.config import Settings as AccountingSettings
 from participants.consumers.config import Settings as ConsumersSettings
 from participants.kitchen.config import Settings as KitchenSettings
 from participants.orders.config import Settings as OrdersSettings
 from scripts.stack import stack
+from temporal_client.connection import TemporalSettings
 from tests.support.api_app import TOKEN, api_client, api_settings
 from views.order_history.config import Settings as OrderHistorySettings
 

@@ -9,8 +9,8 @@ from pydantic import ValidationError
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
 from temporalio.service import TLSConfig
 
-from common.codec import EncryptionCodec
-from common.temporal import TemporalSettings, connect_options, tls_config
+from temporal_client.codec import EncryptionCodec
+from temporal_client.connection import TemporalSettings, connect_options, tls_config
 
 CA = "-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n"
 CERT = "-----BEGIN CERTIFICATE-----\nclient\n-----END CERTIFICATE-----\n"

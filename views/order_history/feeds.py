@@ -3,7 +3,7 @@
 import httpx
 from sqlalchemy import Engine
 
-from common.subscriber import Backoff, FeedSubscriber, Handler
+from event_feed.subscriber import Backoff, FeedSubscriber, Handler
 from views.order_history.config import Settings
 from views.order_history.projector import (
     handle_accounting_event,

@@ -8,11 +8,12 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
-from common.db import make_engine, read_only
-from common.errors import install_error_handlers
-from common.migrations import upgrade
-from common.web import health_router
+from http_contract.errors import install_error_handlers
+from observability.database import trace_engine
 from observability.web import instrument_app
+from service_app.web import health_router
+from storage.engines import make_engine, read_only
+from storage.migrations import upgrade
 from views.order_history.config import Settings
 from views.order_history.feeds import subscribers
 from views.order_history.routes import consumers, internal, orders, readiness
@@ -45,4 +46,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(internal.router)
     instrument_app(app)
+    trace_engine(app.state.engine)
     return app

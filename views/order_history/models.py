@@ -1,15 +1,17 @@
 """The view's tables and the shapes it answers with."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Table
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index
 from sqlmodel import Field, SQLModel
 
-from common.dead_letters import DeadLetter
-from common.subscriber import SubscriptionCursor
+from event_feed.dead_letters import DeadLetter
+from event_feed.subscriber import SubscriptionCursor
+from storage.engines import table_of
+from storage.utc import as_utc
 
 
 class OrderState(StrEnum):
@@ -69,10 +71,6 @@ class KnownRestaurant(SQLModel, table=True):
     seq: int = _seq_column()
 
 
-def table_of(model: type[SQLModel]) -> Table:
-    return SQLModel.metadata.tables[str(model.__tablename__)]
-
-
 TABLES = [
     table_of(OrderHistory),
     table_of(KnownRestaurant),
@@ -106,11 +104,6 @@ class OrderView(BaseModel):
 class OrderPage(BaseModel):
     orders: list[OrderView]
     next_page_token: str | None
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands datetimes back without a zone; everything the view stores is UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def is_complete(row: OrderHistory) -> bool:

@@ -1,15 +1,15 @@
 """Keyset pagination for the newest-first order list: a page token is the position of the last
-order on the previous page, opaque to clients."""
+order on the previous page, signed and bound to the listing's filters (http_contract.page_tokens)."""
 
-import base64
 from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
-from common.errors import DomainError
-from views.order_history.models import OrderHistory, OrderState, as_utc
+from http_contract.page_tokens import invalid_page_token, issue, read
+from storage.utc import as_utc
+from views.order_history.models import OrderHistory, OrderState
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -20,17 +20,27 @@ class Position(BaseModel):
     order_id: str
 
 
-def encode_token(row: OrderHistory) -> str:
+def listing_query(consumer_id: str, state: OrderState | None) -> str:
+    """What a token is bound to: the same consumer and filter, or the token is refused."""
+    return f"consumer_id={consumer_id}&state={state.value if state else ''}"
+
+
+def encode_token(row: OrderHistory, query: str, key: bytes) -> str:
     assert row.created_at is not None
     position = Position(created_at=as_utc(row.created_at), order_id=row.order_id)
-    return base64.urlsafe_b64encode(position.model_dump_json().encode()).decode()
+    return issue(position.model_dump(mode="json"), query, key)
 
 
-def decode_token(token: str) -> Position:
+def decode_token(token: str, query: str, key: bytes) -> Position | None:
+    """The position a token continues after; None for no token; `400 invalid_page_token` for a
+    token this view did not sign for this query."""
+    signed = read(token, query, key)
+    if signed is None:
+        return None
     try:
-        position = Position.model_validate_json(base64.urlsafe_b64decode(token.encode()))
-    except ValueError as error:  # bad base64, bad JSON and ValidationError alike
-        raise DomainError("invalid_page_token", "the page token is not valid", 400) from error
+        position = Position.model_validate(signed)
+    except ValueError as error:  # signed by us, so only if the key leaked
+        raise invalid_page_token() from error
     return position.model_copy(update={"created_at": as_utc(position.created_at)})
 
 

@@ -6,15 +6,17 @@ columns, so feeds commute: a ticket event may arrive before its order event. `<s
 row makes a replayed or older event a no-op.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text, update
 from sqlmodel import Session, col
 
-from common.locks import AdvisoryLock
-from common.subscriber import Event
-from views.order_history.models import KnownRestaurant, OrderHistory, as_utc
+from event_feed.subscriber import Event
+from storage.locks import AdvisoryLock
+from storage.utc import as_utc
+from views.order_history.models import KnownRestaurant, OrderHistory
 
 ORDER_EVENTS = frozenset(
     {
@@ -50,27 +52,34 @@ RESTAURANT_EVENTS = frozenset({"RestaurantCreated", "RestaurantUpdated"})
 
 def handle_orders_event(session: Session, event: Event) -> None:
     if event["event_type"] in ORDER_EVENTS:
-        row = _row_for(session, event["payload"]["order_id"])
-        apply_order(row, event)
-        _name_restaurant(session, row)
-        session.add(row)
+        _apply_to_row(session, event, apply_order, named=True)
 
 
 def handle_kitchen_event(session: Session, event: Event) -> None:
     if event["event_type"] in RESTAURANT_EVENTS:
         _apply_restaurant(session, event)
     elif event["event_type"] in TICKET_EVENTS:
-        row = _row_for(session, event["payload"]["order_id"])
-        apply_ticket(row, event)
-        _name_restaurant(session, row)
-        session.add(row)
+        _apply_to_row(session, event, apply_ticket, named=True)
 
 
 def handle_accounting_event(session: Session, event: Event) -> None:
     if event["event_type"] in AUTHORIZATION_EVENTS:
-        row = _row_for(session, event["payload"]["order_id"])
-        apply_authorization(row, event)
-        session.add(row)
+        _apply_to_row(session, event, apply_authorization, named=False)
+
+
+def _apply_to_row(
+    session: Session,
+    event: Event,
+    apply: Callable[[OrderHistory, Event], None],
+    *,
+    named: bool,
+) -> None:
+    """Apply `event` to its order's row; `named`: the event may bring the restaurant's name."""
+    row = _row_for(session, event["payload"]["order_id"])
+    apply(row, event)
+    if named:
+        _name_restaurant(session, row)
+    session.add(row)
 
 
 def apply_order(row: OrderHistory, event: Event) -> None:

@@ -14,9 +14,9 @@ import httpx
 from sqlalchemy import Engine, delete
 from sqlmodel import Session
 
-from common.db import make_engine
-from common.migrations import upgrade
-from common.subscriber import FeedSubscriber
+from event_feed.subscriber import FeedSubscriber
+from storage.engines import make_engine
+from storage.migrations import upgrade
 from views.order_history.config import Settings
 from views.order_history.feeds import subscribers
 from views.order_history.models import TABLES

@@ -20,7 +20,7 @@ def upgrade() -> None:
     # PostgreSQL keeps the states as a native enum type; SQLite stores them as plain strings.
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TYPE ticketstate ADD VALUE IF NOT EXISTS 'REVISION_PENDING'")
-    # A database adopted from tables the models created (common.migrations.adopt_unversioned)
+    # A database adopted from tables the models created (storage.migrations.adopt_unversioned)
     # has the columns already.
     existing = {column["name"] for column in sa.inspect(op.get_bind()).get_columns("ticket")}
     with op.batch_alter_table("ticket") as table:

@@ -1,14 +1,8 @@
 """Consumers' credit accounts."""
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
-
-from common.aggregates import Aggregate
-from common.idempotency import CommandKey
-from common.web import ReadSessionDep, SessionDep
+from participant_commands.aggregates import Aggregate
+from participant_commands.routes import Creation, aggregate_router
 from participants.accounting.models import Account, AccountCreate, AccountPublic
-
-router = APIRouter(prefix="/accounts", tags=["accounts"])
 
 ACCOUNTS = Aggregate(
     Account,
@@ -18,14 +12,10 @@ ACCOUNTS = Aggregate(
     exists="consumer {id} has an account",
 )
 
+CREATE = Creation(
+    AccountCreate, lambda _, command: Account.open(command), "AccountOpened", id_from="consumer_id"
+)
 
-@router.post("", status_code=201, response_model=AccountPublic)
-def open_account(command: AccountCreate, session: SessionDep, key: CommandKey) -> JSONResponse:
-    return ACCOUNTS.create(
-        session, key, command.consumer_id, lambda: Account.open(command), "AccountOpened"
-    )
-
-
-@router.get("/{consumer_id}", response_model=AccountPublic)
-def get_account(consumer_id: str, session: ReadSessionDep) -> AccountPublic:
-    return ACCOUNTS.load(session, consumer_id).public()
+router = aggregate_router(
+    ACCOUNTS, AccountPublic, prefix="/accounts", id_param="consumer_id", create=CREATE
+)

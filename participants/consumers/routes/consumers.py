@@ -1,11 +1,10 @@
 """Consumer registration, status changes and the verification step of Create Order."""
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from common.aggregates import Aggregate
-from common.idempotency import Answer, CommandKey, run_idempotent
-from common.web import ReadSessionDep, SessionDep
+from participant_commands.aggregates import Aggregate
+from participant_commands.idempotency import Answer, CommandKey, run_idempotent
+from participant_commands.routes import Creation, aggregate_router
 from participants.consumers.models import (
     Consumer,
     ConsumerCreate,
@@ -15,25 +14,20 @@ from participants.consumers.models import (
     VerifyRequest,
     verified,
 )
-
-router = APIRouter(prefix="/consumers", tags=["consumers"])
+from service_app.web import SessionDep
 
 CONSUMERS = Aggregate(Consumer, "consumer")
 
+CREATE = Creation(
+    ConsumerCreate, lambda _, command: Consumer.register(command), "ConsumerCreated", id_from="id"
+)
 
-@router.post("", status_code=201, response_model=ConsumerPublic)
-def create_consumer(command: ConsumerCreate, session: SessionDep, key: CommandKey) -> JSONResponse:
-    return CONSUMERS.create(
-        session, key, command.id, lambda: Consumer.register(command), "ConsumerCreated"
-    )
-
-
-@router.get("/{consumer_id}", response_model=ConsumerPublic)
-def get_consumer(consumer_id: str, session: ReadSessionDep) -> ConsumerPublic:
-    return CONSUMERS.load(session, consumer_id).public()
+router = aggregate_router(
+    CONSUMERS, ConsumerPublic, prefix="/consumers", id_param="consumer_id", create=CREATE
+)
 
 
-@router.post("/{consumer_id}/status", response_model=ConsumerPublic)
+@router.post("/{consumer_id}/status", responses={200: {"model": ConsumerPublic}})
 def change_status(
     consumer_id: str, change: StatusChange, session: SessionDep, key: CommandKey
 ) -> JSONResponse:
@@ -48,7 +42,7 @@ def change_status(
     return run_idempotent(session, key, apply)
 
 
-@router.post("/{consumer_id}/verify", response_model=Verification)
+@router.post("/{consumer_id}/verify", responses={200: {"model": Verification}})
 def verify(
     consumer_id: str,
     session: SessionDep,

@@ -1,38 +1,30 @@
 """Restaurants and their menus; orders keeps a replica of them from the event feed."""
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from common.aggregates import Aggregate
-from common.idempotency import CommandKey
-from common.web import ReadSessionDep, SessionDep
+from participant_commands.aggregates import Aggregate
+from participant_commands.idempotency import CommandKey
+from participant_commands.routes import Creation, aggregate_router
 from participants.kitchen.models import (
     Restaurant,
     RestaurantCreate,
     RestaurantPublic,
     RestaurantUpdate,
 )
-
-router = APIRouter(prefix="/restaurants", tags=["restaurants"])
+from service_app.web import SessionDep
 
 RESTAURANTS = Aggregate(Restaurant, "restaurant")
 
+CREATE = Creation(
+    RestaurantCreate, lambda _, command: Restaurant.open(command), "RestaurantCreated", id_from="id"
+)
 
-@router.post("", status_code=201, response_model=RestaurantPublic)
-def create_restaurant(
-    command: RestaurantCreate, session: SessionDep, key: CommandKey
-) -> JSONResponse:
-    return RESTAURANTS.create(
-        session, key, command.id, lambda: Restaurant.open(command), "RestaurantCreated"
-    )
-
-
-@router.get("/{restaurant_id}", response_model=RestaurantPublic)
-def get_restaurant(restaurant_id: str, session: ReadSessionDep) -> RestaurantPublic:
-    return RESTAURANTS.load(session, restaurant_id).public()
+router = aggregate_router(
+    RESTAURANTS, RestaurantPublic, prefix="/restaurants", id_param="restaurant_id", create=CREATE
+)
 
 
-@router.patch("/{restaurant_id}", response_model=RestaurantPublic)
+@router.patch("/{restaurant_id}", responses={200: {"model": RestaurantPublic}})
 def update_restaurant(
     restaurant_id: str, patch: RestaurantUpdate, session: SessionDep, key: CommandKey
 ) -> JSONResponse:

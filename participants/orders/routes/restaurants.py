@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter
 
-from common.errors import NotFound
-from common.web import ReadSessionDep
+from http_contract.errors import NotFound
 from participants.orders.models import ReplicaRestaurant
+from service_app.web import ReadSessionDep
 
 router = APIRouter(prefix="/restaurants", tags=["restaurants"])
 

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from common.errors import NotFound
-from common.web import ReadSessionDep
+from http_contract.errors import NotFound
+from service_app.web import ReadSessionDep
 from views.order_history.models import OrderHistory, OrderView, is_complete, to_view
 
 router = APIRouter(prefix="/orders", tags=["orders"])

@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from common.subscriber import FeedSubscriber, SubscriberStatus
+from event_feed.subscriber import FeedSubscriber, SubscriberStatus
 
 router = APIRouter(tags=["health"])
 

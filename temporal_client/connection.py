@@ -17,7 +17,7 @@ from temporalio.client import Client
 from temporalio.converter import DataConverter
 from temporalio.service import TLSConfig
 
-from common.codec import EncryptionCodec, encrypting_converter
+from temporal_client.codec import EncryptionCodec, encrypting_converter
 
 
 class TemporalSettings(BaseSettings):

@@ -6,7 +6,7 @@ commit order. On PostgreSQL each writer takes a transaction-scoped advisory lock
 allocates its sequence number, which makes commit order equal sequence order there too.
 
 `GET /events?wait_seconds=<w>` long-polls: with nothing after the cursor it waits until an event
-commits (common.commits wakes it) or `w` seconds pass. On PostgreSQL any number of processes may
+commits (event_feed.commits wakes it) or `w` seconds pass. On PostgreSQL any number of processes may
 serve one database (commits are announced with NOTIFY); on SQLite, one process per database.
 """
 
@@ -20,10 +20,10 @@ from sqlalchemy import JSON, BigInteger, Column, Engine, Integer, insert, text
 from sqlmodel import Field, Session, SQLModel, col, select
 from starlette.concurrency import run_in_threadpool
 
-from common.commits import CHANNEL, CommitSignal, notify_on_commit, signal_of
-from common.db import UtcDateTime, read_only
-from common.idempotency import utcnow
-from common.locks import AdvisoryLock
+from event_feed.commits import CHANNEL, CommitSignal, notify_on_commit, signal_of
+from storage.engines import UtcDateTime, read_only
+from storage.locks import AdvisoryLock
+from storage.utc import utcnow
 
 MAX_WAIT_SECONDS = 60
 # One statement: the sequence lock, and the NOTIFY that PostgreSQL delivers when we commit.
@@ -136,7 +136,7 @@ def events_router() -> APIRouter:
     """`GET /events?after=<seq>&limit=<n>&wait_seconds=<w>`: the domain events in commit order."""
     router = APIRouter(tags=["events"])
 
-    @router.get("/events", response_model=EventPage)
+    @router.get("/events", responses={200: {"model": EventPage}})
     async def list_events(
         request: Request,
         after: Annotated[int, Query(ge=0)] = 0,

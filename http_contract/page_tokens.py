@@ -12,7 +12,7 @@ from typing import Any
 
 from itsdangerous import BadData, URLSafeSerializer
 
-from common.errors import DomainError
+from http_contract.errors import DomainError
 
 SALT = "page-token"
 

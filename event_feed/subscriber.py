@@ -4,7 +4,7 @@ It long-polls `GET {feed_url}/events?after=<cursor>&wait_seconds=<w>` (the feed 
 an event commits), applies each event with a handler, and stores the cursor in the subscriber's
 own database in the same transaction as the events it covers: an event's effect happens exactly
 once, and a restarted subscriber resumes where it stopped. An event whose data its handler
-rejects is set aside (common.dead_letters) and the cursor moves on; a feed or database failure
+rejects is set aside (event_feed.dead_letters) and the cursor moves on; a feed or database failure
 retries the batch after a capped exponential backoff. Nothing runs on a timer while all is well.
 """
 
@@ -19,9 +19,9 @@ import httpx
 from sqlalchemy import BigInteger, Column, Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-from common.db import UtcDateTime, read_only
-from common.dead_letters import count_dead_letters, is_data_error, set_aside
-from common.idempotency import utcnow
+from event_feed.dead_letters import count_dead_letters, is_data_error, set_aside
+from storage.engines import UtcDateTime, read_only
+from storage.utc import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,10 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from sqlalchemy import JSON, Column, update
@@ -16,13 +16,14 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, col
 
-from common.db import UtcDateTime
-from common.errors import DomainError, error_body, rejection_headers
-from common.headers import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED
+from http_contract.errors import DomainError, error_body, rejection_headers
+from http_contract.header_params import IdempotencyKey
+from http_contract.headers import IDEMPOTENT_REPLAYED
+from storage.engines import UtcDateTime
+from storage.utc import utcnow
 
 log = logging.getLogger(__name__)
 
-IdempotencyKey = Annotated[str | None, Header(alias=IDEMPOTENCY_KEY, max_length=300)]
 Answer = tuple[int, Any]
 ACTION, COMPENSATION = "action", "compensation"
 CLAIMED = 0  # the status of a key whose command is running (never committed as such)
@@ -37,11 +38,7 @@ class IdempotencyRecord(SQLModel, table=True):
     # What was asked (method, path, canonical body) under this key; null for a compensation's
     # claim on its action's key, which refuses whatever the late action asks.
     fingerprint: str | None = Field(default=None, max_length=64)
-    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC), sa_type=UtcDateTime)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
 @dataclass(frozen=True)

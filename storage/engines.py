@@ -1,13 +1,15 @@
 """Engines for a service's private database: SQLite file by default, PostgreSQL by URL."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, Engine, Table, TypeDecorator, event
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel, create_engine
+
+from storage.utc import as_utc
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -23,16 +25,11 @@ class UtcDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        value = _as_utc(value)
+        value = as_utc(value)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        return None if value is None else _as_utc(value)
-
-
-def _as_utc(value: datetime) -> datetime:
-    """Naive values are UTC by convention in this code base."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return None if value is None else as_utc(value)
 
 
 def is_sqlite(url: str) -> bool:

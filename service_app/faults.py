@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine, event
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from common.errors import NotFound, error_body, rejection_headers
+from http_contract.errors import NotFound, error_body, rejection_headers
 
 
 class FaultSpec(BaseModel):

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from common.headers import BUSINESS_REJECTION
+from http_contract.headers import BUSINESS_REJECTION
 
 log = logging.getLogger(__name__)
 

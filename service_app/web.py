@@ -6,38 +6,36 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from sqlalchemy import Engine, Table
+from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from common.commits import listen_for_commits, signal_of
-from common.db import is_sqlite, make_engine, read_only, table_of
-from common.errors import install_error_handlers
-from common.faults import install_faults
-from common.idempotency import IdempotencyRecord
-from common.migrations import upgrade
-from common.outbox import OutboxEvent, events_router
-from common.settings import ServiceSettings
-from observability.logs import configure_logging as configure_process_logging
+from event_feed.commits import listen_for_commits, signal_of
+from event_feed.outbox import events_router
+from http_contract.errors import install_error_handlers
+from observability.database import trace_engine
 from observability.web import instrument_app
-
-COMMON_TABLES: list[Table] = [table_of(OutboxEvent), table_of(IdempotencyRecord)]
-
+from service_app.faults import install_faults
+from service_app.settings import ServiceSettings
+from storage.engines import is_sqlite, make_engine, read_only
+from storage.migrations import upgrade
 
 # The session dependencies are async: opening a Session does no I/O, so FastAPI need not hop to
 # a worker thread to enter them and again to leave them; only the (sync) endpoint runs there.
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    session = Session(request.app.state.engine, expire_on_commit=False)
-    try:
+    async for session in _session_on(request.app.state.engine):
         yield session
-    finally:
-        await close(session)
 
 
 async def get_read_session(request: Request) -> AsyncIterator[Session]:
-    session = Session(request.app.state.read_engine, expire_on_commit=False)
+    async for session in _session_on(request.app.state.read_engine):
+        yield session
+
+
+async def _session_on(engine: Engine) -> AsyncIterator[Session]:
+    session = Session(engine, expire_on_commit=False)
     try:
         yield session
     finally:
@@ -57,10 +55,6 @@ SessionDep = Annotated[Session, Depends(get_session)]
 ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
-
-
-def configure_logging(level: str = "info") -> None:
-    configure_process_logging(level)
 
 
 def service_app(
@@ -98,6 +92,7 @@ def service_app(
     app.include_router(events_router())
     app.include_router(health_router())
     instrument_app(app)
+    trace_engine(engine)
     if settings.faults_enabled:  # last, so outermost: a dropped connection reaches the socket
         app.state.faults = install_faults(app)
     return app

@@ -1,8 +1,8 @@
 """Schema migrations with Alembic: one migration environment per database, `migrations/<service>/`.
 
-    python -m common.migrations upgrade <service> [--database-url URL]
-    python -m common.migrations current <service> [--database-url URL]
-    python -m common.migrations revision <service> -m "add a column"   # autogenerate (developers)
+    python -m storage.migrations upgrade <service> [--database-url URL]
+    python -m storage.migrations current <service> [--database-url URL]
+    python -m storage.migrations revision <service> -m "add a column"   # autogenerate (developers)
 
 Without --database-url the service's own setting is used (e.g. CONSUMERS_DATABASE_URL). Every
 service also runs `upgrade` for its database when it starts.
@@ -23,8 +23,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, MetaData, Table, TypeDecorator, inspect, text
 
 import migrations
-from common.db import is_sqlite, make_engine
-from common.locks import AdvisoryLock
+from storage.engines import is_sqlite, make_engine
+from storage.locks import AdvisoryLock
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ def _configure_formatting(config: Config) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m common.migrations")
+    parser = argparse.ArgumentParser(prog="python -m storage.migrations")
     parser.add_argument("command", choices=["upgrade", "current", "revision"])
     parser.add_argument("service", choices=SERVICES)
     parser.add_argument("--database-url", help="default: the service's DATABASE_URL setting")

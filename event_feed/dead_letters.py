@@ -14,8 +14,8 @@ from sqlalchemy import JSON, BigInteger, Column, Text, func
 from sqlalchemy.exc import DataError, StatementError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from common.db import UtcDateTime
-from common.idempotency import utcnow
+from storage.engines import UtcDateTime
+from storage.utc import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -4,17 +4,17 @@ A record and its event are written in one transaction, the event carrying the wh
 after the change; every command runs once per idempotency key (`run_idempotent`).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from common.errors import Conflict, NotFound
-from common.idempotency import (
+from event_feed.outbox import record_event
+from http_contract.errors import Conflict, NotFound
+from participant_commands.idempotency import (
     Answer,
     Idempotency,
     action_key_of,
@@ -22,32 +22,31 @@ from common.idempotency import (
     refuse_late_action,
     run_idempotent,
 )
-from common.outbox import record_event
+from participant_commands.state_changes import Given, StateChange
 
 
 class Record(Protocol):
     def public(self) -> BaseModel: ...
 
 
-class StatefulRecord(Record, Protocol):
-    @property
-    def state(self) -> StrEnum: ...
-
-
 R = TypeVar("R", bound=Record)
-S = TypeVar("S", bound=StatefulRecord)
 
 
 @dataclass(frozen=True)
 class Aggregate(Generic[R]):
     """One kind of aggregate: its table, its `kind` (the events' aggregate type and the prefix of its
-    error codes), the attribute that is its id, and how to say that one is missing or exists."""
+    error codes), the attribute that is its id, how to say that one is missing or exists, and its
+    table of state changes.
+
+    Sagas compensate per order, so the answer for nothing to undo names the order id.
+    """
 
     model: type[R]
     kind: str
     id_field: str = "id"
     missing: str = "{kind} {id} not found"
     exists: str = "{kind} {id} exists already"
+    changes: Mapping[str, StateChange] = field(default_factory=dict)
 
     def load(self, session: Session, record_id: str, *, for_update: bool = False) -> R:
         record = session.get(self.model, record_id, with_for_update=for_update)
@@ -66,6 +65,11 @@ class Aggregate(Generic[R]):
         payload = public.model_dump(mode="json") | context
         record_event(session, event_type, self.kind, getattr(record, self.id_field), payload)
         return public
+
+    def change(self, path: str, record: Any, given: Given = Given()) -> None:
+        """Apply the state change posted at `path` to `record` (a business rule may refuse)."""
+        name = f"{self.kind} {getattr(record, self.id_field)}"
+        self.changes[path].apply(record, name, given)
 
     def create(
         self,
@@ -100,31 +104,40 @@ class Aggregate(Generic[R]):
 
         return run_idempotent(session, key, forward)
 
-    def _say(self, template: str, record_id: str) -> str:
-        return template.format(kind=self.kind, id=record_id)
+    def run_change(
+        self, session: Session, key: Idempotency | None, record_id: str, path: str, body: Any
+    ) -> JSONResponse:
+        """The state change posted at `path`: forward, or the compensation it is."""
+        change = self.changes[path]
+        given = Given(session, body)
+        if change.compensates:
+            return self.compensate(session, key, record_id, change)
+        if change.refuse_missing:
+            return run_idempotent(
+                session, key, lambda: self._change_or_refuse(session, record_id, change, given)
+            )
+        return self.forward(
+            session, key, record_id, lambda r: self.change(path, r, given), change.event
+        )
 
-
-class Compensatable(Aggregate[S]):
-    """An aggregate that a saga step changes and the step's compensation changes back.
-
-    Sagas compensate per order, so the answer for nothing to undo names the order id.
-    """
+    def _change_or_refuse(
+        self, session: Session, record_id: str, change: StateChange, given: Given
+    ) -> Answer:
+        record: Any = session.get(self.model, record_id, with_for_update=True)
+        if record is None:
+            raise Conflict(change.refusal, self._say(self.missing, record_id))
+        self.change(change.path, record, given)
+        return 200, self.save(session, record, change.event)
 
     def compensate(
-        self,
-        session: Session,
-        key: Idempotency | None,
-        record_id: str,
-        change: Callable[[S], None],
-        event_type: str,
-        *,
-        undoes: StrEnum,
-        undone: StrEnum,
+        self, session: Session, key: Idempotency | None, record_id: str, change: StateChange
     ) -> JSONResponse:
-        """Undo the action that put the record in `undoes`. Nothing to undo (no record, a record
-        already `undone`, an action that was refused or never ran) is a success too, and refuses a
-        late action: the compensation claims the action's key first, so a running action finishes
-        before the compensation looks at the record, and a later one finds the claim."""
+        """Undo the action that put the record in the change's source state. Nothing to undo (no
+        record, a record already in its target state, an action that was refused or never ran)
+        is a success too, and refuses a late action: the compensation claims the action's key
+        first, so a running action finishes before the compensation looks at the record, and a
+        later one finds the claim."""
+        (undoes,) = change.sources
 
         def compensate() -> Answer:
             compensation_key = key.key if key else None
@@ -132,20 +145,23 @@ class Compensatable(Aggregate[S]):
                 session, compensation_key
             ):  # the action never ran and now never will
                 return 200, self._nothing_undone(session.get(self.model, record_id), record_id)
-            record = session.get(self.model, record_id, with_for_update=True)
+            record: Any = session.get(self.model, record_id, with_for_update=True)
             action_key = action_key_of(compensation_key)
             if action_key is not None and action_refused(session, action_key):
                 return 200, self._nothing_undone(record, record_id)
             if record is not None and record.state == undoes:
-                change(record)
-                return 200, self.save(session, record, event_type)
-            if record is None or record.state == undone:
+                self.change(change.path, record)
+                return 200, self.save(session, record, change.event)
+            if record is None or record.state == change.target:
                 return 200, self._nothing_undone(record, record_id)
             message = f"{self.kind} {record_id} is {record.state}"
             raise Conflict(f"{self.kind}_not_compensatable", message)
 
         return run_idempotent(session, key, compensate)
 
+    def _say(self, template: str, record_id: str) -> str:
+        return template.format(kind=self.kind, id=record_id)
+
     @staticmethod
-    def _nothing_undone(record: S | None, record_id: str) -> dict[str, Any]:
+    def _nothing_undone(record: Any, record_id: str) -> dict[str, Any]:
         return {"order_id": record_id, "state": record and record.state, "compensated": False}

@@ -1,4 +1,4 @@
-"""Container health probe: `python -m common.healthcheck http://127.0.0.1:8101/healthz`.
+"""Container health probe: `python -m service_app.healthcheck http://127.0.0.1:8101/healthz`.
 
 Exits 0 when the URL answers 2xx within the timeout, 1 otherwise. The application image has no
 curl; this keeps it that way.
@@ -21,7 +21,7 @@ def healthy(url: str, timeout: float = TIMEOUT_SECONDS) -> bool:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m common.healthcheck URL", file=sys.stderr)
+        print("usage: python -m service_app.healthcheck URL", file=sys.stderr)
         return 2
     return 0 if healthy(argv[0]) else 1
 

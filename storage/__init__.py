@@ -1,0 +1,1 @@
+"""A service's private database: engines, UTC timestamps, advisory locks and schema migrations."""

@@ -1,0 +1,1 @@
+"""Reaching Temporal from any process: connection settings and the payload encryption codec."""
