@@ -33,13 +33,10 @@ def change_status(
 ) -> JSONResponse:
     """Suspend or reactivate a consumer."""
 
-    def apply() -> Answer:
-        consumer = CONSUMERS.load(session, consumer_id, for_update=True)
-        if consumer.change_status(change.status):
-            CONSUMERS.save(session, consumer, "ConsumerStatusChanged")
-        return 200, consumer.public()
+    def apply(consumer: Consumer) -> bool:
+        return consumer.change_status(change.status)
 
-    return run_idempotent(session, key, apply)
+    return CONSUMERS.forward(session, key, consumer_id, apply, "ConsumerStatusChanged")
 
 
 @router.post("/{consumer_id}/verify", responses={200: {"model": Verification}})
