@@ -31,11 +31,8 @@ router = aggregate_router(
 def change_status(
     consumer_id: str, change: StatusChange, session: SessionDep, key: CommandKey
 ) -> JSONResponse:
-    """Suspend or reactivate a consumer."""
-
-    def apply(consumer: Consumer) -> bool:
-        return consumer.change_status(change.status)
-
+    """Suspend or reactivate a consumer; no event when its status stays the same."""
+    apply = lambda consumer: consumer.change_status(change.status)  # noqa: E731
     return CONSUMERS.forward(session, key, consumer_id, apply, "ConsumerStatusChanged")
 
 
