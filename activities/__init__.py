@@ -1,1 +1,1 @@
-"""Saga activities: one class per participant, each method one HTTP call."""
+"""Saga activities: one table per participant, each row one HTTP call."""

@@ -1,27 +1,24 @@
 """Build the activities the registered sagas call, around one shared HTTP client.
 
-Nothing here lists activities by hand. Each participant's activities are one class in this
-package, built with its `Participant`; their names start with the participant's name
-(`orders.create_order`), whose base URL is `ParticipantUrls.<name>_url`. The worker registers
-the activities that the saga registry's definitions (every version) call, and refuses to start
-when one of them is missing.
+Nothing here lists activities by hand. Each participant's activities are one table in this
+package (`ParticipantActivities`, activities/table.py), whose activity names start with the
+participant's name (`orders.create_order`) and whose base URL is `ParticipantUrls.<name>_url`.
+The worker registers the activities that the saga registry's definitions (every version) call,
+and refuses to start when one of them is missing.
 """
 
 import importlib
-import inspect
 import pkgutil
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
 import httpx
 
 import activities
 from activities.config import ParticipantUrls
 from activities.participant import Participant
+from activities.table import Activity, ParticipantActivities
 from activities.timeouts import ActivityTimeoutTransport
 from workflows.registry import SAGAS
-
-Activity = Callable[..., Any]
 
 
 def http_client(urls: ParticipantUrls) -> httpx.AsyncClient:
@@ -38,36 +35,21 @@ def saga_activities(
     wanted = set(SAGAS.activity_names() if needed is None else needed)
     participants = {name.split(".", 1)[0] for name in wanted}
     found: dict[str, Activity] = {}
-    for participant, cls in participant_classes().items():
+    for participant, table in participant_tables().items():
         if participant in participants:
             url = getattr(urls, f"{participant}_url")
-            found |= activity_methods(cls(Participant(http, url)))
+            found |= table.bind(Participant(http, url))
     if missing := wanted - found.keys():
         raise LookupError(f"no activity implements {sorted(missing)}")
     return [found[name] for name in sorted(wanted)]
 
 
-def participant_classes() -> dict[str, type]:
-    """Participant name → the class of its activities, found in this package's modules."""
-    classes: dict[str, type] = {}
+def participant_tables() -> dict[str, ParticipantActivities]:
+    """Participant name → the table of its activities, found in this package's modules."""
+    tables: dict[str, ParticipantActivities] = {}
     for module_info in pkgutil.iter_modules(activities.__path__):
         module = importlib.import_module(f"{activities.__name__}.{module_info.name}")
-        for cls in vars(module).values():
-            if inspect.isclass(cls) and cls.__module__ == module.__name__:
-                names = {_activity_name(member) for member in vars(cls).values()} - {None}
-                participants = {str(name).split(".", 1)[0] for name in names}
-                if len(participants) == 1:
-                    classes[participants.pop()] = cls
-    return classes
-
-
-def activity_methods(instance: object) -> dict[str, Activity]:
-    """Activity name → bound method, for every activity of `instance`."""
-    members = inspect.getmembers(instance, inspect.ismethod)
-    named = {_activity_name(method): method for _, method in members}
-    return {name: method for name, method in named.items() if name is not None}
-
-
-def _activity_name(member: Any) -> str | None:
-    definition = getattr(member, "__temporal_activity_definition", None)
-    return None if definition is None else str(definition.name)
+        for value in vars(module).values():
+            if isinstance(value, ParticipantActivities):
+                tables[value.participant] = value
+    return tables

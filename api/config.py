@@ -20,8 +20,8 @@ class ApiSettings(BaseSettings):
     )
     page_token_secret: SecretStr | None = Field(
         default=None,
-        description="SAGA_API_PAGE_TOKEN_SECRET signs page tokens; when unset, derived from the "
-        "API tokens (every replica with the same tokens agrees; changing them ends open pages)",
+        description="SAGA_API_PAGE_TOKEN_SECRET signs page tokens; every replica needs the same "
+        "one. Unset: a random key per process (tokens end with it; a warning is logged)",
     )
     host: str = "127.0.0.1"
     port: int = 8000

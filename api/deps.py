@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from temporalio.client import Client
 
 from api.config import ApiSettings, SagaSettings
+from api.sagas.starter import SagaStarter
 from http_contract.errors import DomainError
 from temporal_client.connection import TemporalSettings
 
@@ -34,9 +35,10 @@ def get_settings(request: Request) -> ApiSettings:
     return settings
 
 
-def get_saga_settings(request: Request) -> SagaSettings:
-    settings: SagaSettings = request.app.state.saga_settings
-    return settings
+def get_starter(request: Request) -> SagaStarter:
+    state = request.app.state
+    sagas: SagaSettings = state.saga_settings
+    return SagaStarter(state.temporal, sagas, state.temporal_settings.task_queue)
 
 
 def get_temporal_settings(request: Request) -> TemporalSettings:
@@ -61,6 +63,6 @@ def authenticate(
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 HttpDep = Annotated[httpx.AsyncClient, Depends(get_http)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
-SagaSettingsDep = Annotated[SagaSettings, Depends(get_saga_settings)]
+StarterDep = Annotated[SagaStarter, Depends(get_starter)]
 TemporalSettingsDep = Annotated[TemporalSettings, Depends(get_temporal_settings)]
 Caller = Annotated[str, Depends(authenticate)]

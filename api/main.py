@@ -1,7 +1,7 @@
 """Saga API app: `uvicorn --factory api.main:create_app --port 8000`."""
 
-import hashlib
 import logging
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -69,13 +69,15 @@ def create_app(
 
 
 def page_token_key(settings: ApiSettings) -> bytes:
-    """Signs page tokens: SAGA_API_PAGE_TOKEN_SECRET, or else derived from the API tokens, so
-    that every API replica shares it without another secret to distribute."""
+    """Signs page tokens: SAGA_API_PAGE_TOKEN_SECRET, or else a random key of this process."""
     configured = settings.page_token_secret
     if configured is not None and configured.get_secret_value():
         return configured.get_secret_value().encode()
-    secret = "\0".join(sorted(settings.named_tokens().values())).encode()
-    return hashlib.sha256(b"saga-page-tokens\0" + secret).digest()
+    log.warning(
+        "SAGA_API_PAGE_TOKEN_SECRET is not set: page tokens are signed with a random key of this"
+        " process, so they do not survive a restart nor work across API replicas"
+    )
+    return secrets.token_bytes(32)
 
 
 def limit_body_size(app: FastAPI, max_bytes: int) -> None:

@@ -4,7 +4,7 @@ from typing import Any
 
 import httpx
 
-from http_contract.errors import DomainError
+from http_contract.errors import DomainError, NotFound
 
 
 class Unavailable(DomainError):
@@ -30,6 +30,14 @@ async def get_json(
     if response.status_code >= 400:
         raise passed_on(response)
     return response.json()
+
+
+async def fetch_order(http: httpx.AsyncClient, orders_url: str, order_id: str) -> Any:
+    """The order from the orders service (the source of truth); 404 order_not_found."""
+    order = await get_json(http, f"{orders_url}/orders/{order_id}", missing_ok=True)
+    if order is None:
+        raise NotFound("order_not_found", f"order {order_id} not found")
+    return order
 
 
 def passed_on(response: httpx.Response) -> DomainError:

@@ -21,27 +21,19 @@ SDK_CACHE = 1000  # Worker(max_cached_workflows=...) default; build_worker keeps
 HOLD = SagaOptions(step_max_attempts=100, retry_initial_seconds=60, retry_max_interval_seconds=120)
 
 
-async def verified_since(http: httpx.AsyncClient, consumers_url: str, after: int) -> int:
-    """ConsumerVerified events after sequence number `after`."""
-    count = 0
+async def scan_events(
+    http: httpx.AsyncClient, consumers_url: str, after: int = 0
+) -> tuple[int, int]:
+    """Consumers' events after sequence number `after`: the last sequence number, and how many
+    of them were ConsumerVerified."""
+    verified = 0
     while True:
         page = (
             await http.get(f"{consumers_url}/events", params={"after": after, "limit": 1000})
         ).json()
         if not page["events"]:
-            return count
-        count += sum(1 for e in page["events"] if e["event_type"] == "ConsumerVerified")
-        after = page["last_seq"]
-
-
-async def last_seq(http: httpx.AsyncClient, consumers_url: str) -> int:
-    after = 0
-    while True:
-        page = (
-            await http.get(f"{consumers_url}/events", params={"after": after, "limit": 1000})
-        ).json()
-        if not page["events"]:
-            return after
+            return after, verified
+        verified += sum(1 for e in page["events"] if e["event_type"] == "ConsumerVerified")
         after = page["last_seq"]
 
 
@@ -59,7 +51,7 @@ async def memory_check(
     target.options = HOLD
     fault = {"path": "/tickets", "method": "POST", "status": 503, "code": "bench_hold"}
     (await http.post(f"{urls['kitchen']}/_faults", json=fault)).raise_for_status()
-    seq = await last_seq(http, urls["consumers"])
+    seq, _ = await scan_events(http, urls["consumers"])
     gate = asyncio.Semaphore(inflight)
     peak = 0
 
@@ -72,7 +64,7 @@ async def memory_check(
     while held < sagas and time.monotonic() - began < timeout:
         peak = max(peak, memory_kib(worker.pid))
         await asyncio.sleep(1)
-        held = await verified_since(http, urls["consumers"], seq)
+        _, held = await scan_events(http, urls["consumers"], seq)
     samples = []
     for _ in range(20):  # 5 s at the plateau
         samples.append(memory_kib(worker.pid))

@@ -104,31 +104,21 @@ class BenchStack:
         return self._child(f"temporal-{profile}", "server", command, port)
 
     def _participant(self, name: str, prefix: str) -> Child:
-        port = free_port()
-        service = python_service(name, f"participants.{name}", port)
         env = {
-            f"{prefix}PORT": str(port),
             f"{prefix}DATABASE_URL": f"sqlite:///{self.data / name}.db",
             f"{prefix}FAULTS_ENABLED": "true",
         }
         if name == "orders":
             env["ORDERS_KITCHEN_URL"] = self.url("kitchen")
-        child = self._child(name, "participant", service.command, port, env)
-        child.health_url = f"http://127.0.0.1:{port}/healthz"
-        return child
+        return self._served(name, f"participants.{name}", "participant", f"{prefix}PORT", env)
 
     def _view(self) -> Child:
         """The order-history view, following the participants' feeds as under `make run`."""
-        port = free_port()
-        service = python_service("order-history", "views.order_history", port)
-        env = {
-            "ORDER_HISTORY_PORT": str(port),
-            "ORDER_HISTORY_DATABASE_URL": f"sqlite:///{self.data / 'order_history'}.db",
-        }
+        env = {"ORDER_HISTORY_DATABASE_URL": f"sqlite:///{self.data / 'order_history'}.db"}
         env |= {f"ORDER_HISTORY_{name.upper()}_URL": self.url(name) for name in FEEDS}
-        child = self._child("order-history", "view", service.command, port, env)
-        child.health_url = f"http://127.0.0.1:{port}/healthz"
-        return child
+        return self._served(
+            "order-history", "views.order_history", "view", "ORDER_HISTORY_PORT", env
+        )
 
     def _worker(self, server: str, profile: str) -> Child:
         command = [PYTHON, "-m", "bench.worker", profile, self.address(server), task_queue(profile)]
@@ -140,10 +130,7 @@ class BenchStack:
         return child
 
     def _api(self) -> Child:
-        port = free_port()
-        service = python_service("api", "api", port)
         env = {
-            "SAGA_API_PORT": str(port),
             "SAGA_API_TOKEN": API_TOKEN,
             "TEMPORAL_ADDRESS": self.address("tuned"),
             "TEMPORAL_TASK_QUEUE": task_queue("run"),
@@ -151,7 +138,15 @@ class BenchStack:
         }
         if self.view is not None:
             env["SAGA_API_ORDER_HISTORY_URL"] = f"http://127.0.0.1:{self.view.port}"
-        child = self._child("api", "api", service.command, port, env)
+        return self._served("api", "api", "api", "SAGA_API_PORT", env)
+
+    def _served(
+        self, name: str, module: str, role: str, port_var: str, env: dict[str, str]
+    ) -> Child:
+        """An HTTP service on a free port (given in `port_var`), healthy when /healthz answers."""
+        port = free_port()
+        service = python_service(name, module, port)
+        child = self._child(name, role, service.command, port, env | {port_var: str(port)})
         child.health_url = f"http://127.0.0.1:{port}/healthz"
         return child
 

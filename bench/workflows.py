@@ -13,10 +13,6 @@ from temporalio import activity, workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.accounting import AccountingActivities
-    from activities.consumers import ConsumersActivities
-    from activities.kitchen import KitchenActivities
-    from activities.orders import OrdersActivities
     from workflows.state import StepCall, StepOutcome
 
 STEP_TIMEOUT = timedelta(seconds=10)
@@ -55,37 +51,44 @@ class HandWrittenCreateOrder:
     @workflow.run
     async def run(self, order: BenchOrder) -> str:
         self.order = order
-        compensations: list[tuple[str, Any]] = []
+        compensations: list[tuple[str, str]] = []
         try:
-            compensations.append(("create_order", OrdersActivities.reject_order))
-            await self.step("create_order", OrdersActivities.create_order)
-            await self.step("verify_consumer", ConsumersActivities.verify_consumer)
-            compensations.append(("create_ticket", KitchenActivities.reject_ticket))
-            await self.step("create_ticket", KitchenActivities.create_ticket)
-            await self.step("authorize_card", AccountingActivities.authorize_card)
+            compensations.append(("create_order", "orders.reject_order"))
+            await self.step("create_order", "orders.create_order")
+            await self.step("verify_consumer", "consumers.verify_consumer")
+            compensations.append(("create_ticket", "kitchen.reject_ticket"))
+            await self.step("create_ticket", "kitchen.create_ticket")
+            await self.step("authorize_card", "accounting.authorize_card")
         except BaseException:
             for name, compensation in reversed(compensations):
                 await self.step(name, compensation, "compensation", FOREVER_RETRY)
             return "COMPENSATED"
-        await self.step("approve_ticket", KitchenActivities.approve_ticket, retry=FOREVER_RETRY)
-        await self.step("approve_order", OrdersActivities.approve_order, retry=FOREVER_RETRY)
+        await self.step("approve_ticket", "kitchen.approve_ticket", retry=FOREVER_RETRY)
+        await self.step("approve_order", "orders.approve_order", retry=FOREVER_RETRY)
         return "COMPLETED"
 
     async def step(
-        self, name: str, method: Any, role: str = "action", retry: RetryPolicy = FORWARD_RETRY
+        self,
+        name: str,
+        activity_name: str,
+        role: str = "action",
+        retry: RetryPolicy = FORWARD_RETRY,
     ) -> None:
+        """Run `activity_name` (the activity the engine's step calls) for step `name`."""
         order = self.order
         data = {k: v for k, v in vars(order).items() if k not in ("results", "local_activities")}
         total = order.results.get("create_order", {}).get("total_cents")
         data |= {"total_cents": total, "amount_cents": total}  # what the later steps take
         call = StepCall(workflow.info().workflow_id, name, role, data)
         execute = (
-            workflow.execute_local_activity_method
-            if order.local_activities
-            else workflow.execute_activity_method
+            workflow.execute_local_activity if order.local_activities else workflow.execute_activity
         )
         outcome: StepOutcome = await execute(
-            method, call, start_to_close_timeout=STEP_TIMEOUT, retry_policy=retry
+            activity_name,
+            call,
+            result_type=StepOutcome,
+            start_to_close_timeout=STEP_TIMEOUT,
+            retry_policy=retry,
         )
         if role == "action":
             order.results[name] = outcome.body

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from http_contract.locations import ParticipantLocations
+
 TOKEN_FILE = Path(".data/api-token")  # where `make run` keeps the token it generated
 
 
@@ -24,12 +26,7 @@ class CliSettings(BaseSettings):
         return None
 
 
-class LoadSettings(BaseSettings):
+class LoadSettings(ParticipantLocations):
     """The participants `saga load` seeds a consumer, an account and a restaurant in."""
 
     model_config = SettingsConfigDict(env_prefix="SAGA_LOAD_", env_file=".env", extra="ignore")
-
-    consumers_url: str = "http://127.0.0.1:8101"
-    orders_url: str = "http://127.0.0.1:8102"
-    kitchen_url: str = "http://127.0.0.1:8103"
-    accounting_url: str = "http://127.0.0.1:8104"

@@ -92,14 +92,16 @@ class Aggregate(Generic[R]):
         session: Session,
         key: Idempotency | None,
         record_id: str,
-        change: Callable[[R], None],
+        change: Callable[[R], bool | None],
         event_type: str,
     ) -> JSONResponse:
-        """`200` and the record after `change`, a business rule that may refuse."""
+        """`200` and the record after `change`, a business rule that may refuse; a change that
+        returns False changed nothing, and nothing is saved nor published."""
 
         def forward() -> Answer:
             record = self.load(session, record_id, for_update=True)
-            change(record)
+            if change(record) is False:
+                return 200, record.public()
             return 200, self.save(session, record, event_type)
 
         return run_idempotent(session, key, forward)

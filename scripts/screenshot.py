@@ -18,7 +18,15 @@ from pathlib import Path
 import httpx
 
 from scripts import demo
-from scripts.run_stack import Child, api_token, ensure_free, start, stop, wait_ready
+from scripts.run_stack import (
+    Child,
+    api_token,
+    ensure_free,
+    page_token_secret,
+    start,
+    stop,
+    wait_ready,
+)
 from scripts.stack import API_PORT, LOG_DIR, TEMPORAL_UI_PORT, stack
 from service_app.settings import DATA_DIR
 from temporal_client.connection import TemporalSettings, connect_temporal
@@ -49,7 +57,7 @@ def running_stack() -> Iterator[None]:
     LOG_DIR.mkdir(exist_ok=True)
     children: list[Child] = []
     try:
-        for service in stack(api_token()):
+        for service in stack(api_token(), page_token_secret()):
             print(f"  starting {service.name}", flush=True)
             ensure_free(service)
             children.append(start(service))

@@ -10,6 +10,7 @@ from service_app.settings import DATA_DIR
 BIN = Path(sys.executable).parent
 PYTHON = str(Path(sys.executable))
 TOKEN_FILE = DATA_DIR / "api-token"
+PAGE_TOKEN_SECRET_FILE = DATA_DIR / "api-page-token-secret"
 LOG_DIR = DATA_DIR / "logs"
 TEMPORAL_PORT, TEMPORAL_UI_PORT, API_PORT = 7233, 8233, 8000
 
@@ -62,10 +63,12 @@ def participants() -> list[Service]:
     ]
 
 
-def stack(token: str) -> list[Service]:
+def stack(token: str, page_token_secret: str | None = None) -> list[Service]:
     """Every process of `make run`, in start order."""
     api = python_service("api", "api", API_PORT)
     api.env = {"SAGA_API_TOKEN": token}
+    if page_token_secret:
+        api.env["SAGA_API_PAGE_TOKEN_SECRET"] = page_token_secret
     worker = Service("worker", [PYTHON, "worker.py"], 0, health_path=None)
     view = python_service("order-history", "views.order_history", 8105)
     return [temporal_dev_server(), *participants(), view, worker, api]

@@ -22,14 +22,7 @@ from temporalio.common import SearchAttributeKey
 
 from workflows.definition import SagaDefinition
 from workflows.details import current_details
-from workflows.state import (
-    ErrorInfo,
-    OperatorAction,
-    SagaState,
-    SagaStatus,
-    StepState,
-    StepStatus,
-)
+from workflows.state import ErrorInfo, OperatorAction, SagaState, SagaStatus, StepState, StepStatus
 
 SAGA_TYPE = SearchAttributeKey.for_keyword("SagaType")
 SAGA_STATUS = SearchAttributeKey.for_keyword("SagaStatus")

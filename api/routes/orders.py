@@ -5,18 +5,11 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.deps import (
-    Caller,
-    HttpDep,
-    SagaSettingsDep,
-    SettingsDep,
-    TemporalDep,
-    TemporalSettingsDep,
-)
-from api.proxy import Unavailable, get_json
-from api.sagas import next_attempt, request_hash, start_saga
+from api.deps import Caller, HttpDep, SettingsDep, StarterDep
+from api.proxy import Unavailable, fetch_order, get_json
+from api.sagas import request_hash
 from api.schemas import OrderAccepted, OrderRequest, PathId, SagaAccepted
-from http_contract.errors import Conflict, NotFound
+from http_contract.errors import Conflict
 from http_contract.header_params import IdempotencyKey
 from workflows.cancel_order import CANCEL_ORDER, CancelOrderInput, cancel_order_saga_id
 from workflows.create_order import CREATE_ORDER, CreateOrderInput, LineItem, create_order_saga_id
@@ -35,9 +28,7 @@ def new_order_id(caller: str, key: str | None) -> str:
 async def create_order(
     body: OrderRequest,
     caller: Caller,
-    temporal: TemporalDep,
-    sagas: SagaSettingsDep,
-    temporal_settings: TemporalSettingsDep,
+    starter: StarterDep,
     key: IdempotencyKey = None,
 ) -> OrderAccepted:
     order_id = new_order_id(caller, key)
@@ -46,14 +37,12 @@ async def create_order(
         consumer_id=body.consumer_id,
         restaurant_id=body.restaurant_id,
         line_items=[LineItem(i.menu_item_id, i.quantity) for i in body.line_items],
-        options=sagas.options_for(CREATE_ORDER.saga_type),
+        options=starter.options(CREATE_ORDER.saga_type),
     )
-    started = await start_saga(
-        temporal,
+    started = await starter.start(
         CREATE_ORDER.saga_type,
         saga_input,
         create_order_saga_id(order_id),
-        temporal_settings.task_queue,
         request_hash(body.model_dump(mode="json")) if key else None,
     )
     return OrderAccepted(order_id=order_id, saga_id=started.saga_id, status=started.status)
@@ -71,10 +60,7 @@ async def get_order(order_id: PathId, _: Caller, http: HttpDep, settings: Settin
         view = None
     if view is not None:
         return view
-    order = await get_json(http, f"{settings.orders_url}/orders/{order_id}", missing_ok=True)
-    if order is None:
-        raise NotFound("order_not_found", f"order {order_id} not found")
-    return order
+    return await fetch_order(http, settings.orders_url, order_id)
 
 
 @router.post("/{order_id}/cancel", status_code=202, response_model=SagaAccepted)
@@ -83,24 +69,18 @@ async def cancel_order(
     _: Caller,
     http: HttpDep,
     settings: SettingsDep,
-    temporal: TemporalDep,
-    sagas: SagaSettingsDep,
-    temporal_settings: TemporalSettingsDep,
+    starter: StarterDep,
 ) -> SagaAccepted:
-    order = await get_json(http, f"{settings.orders_url}/orders/{order_id}", missing_ok=True)
-    if order is None:
-        raise NotFound("order_not_found", f"order {order_id} not found")
+    order = await fetch_order(http, settings.orders_url, order_id)
     if order["state"] != "APPROVED":
         raise Conflict("order_not_cancellable", f"order {order_id} is {order['state']}")
     saga_id = cancel_order_saga_id(order_id)
-    attempt = await next_attempt(temporal, saga_id)
-    options = sagas.options_for(CANCEL_ORDER.saga_type)
-    started = await start_saga(
-        temporal,
+    attempt = await starter.next_attempt(saga_id)
+    options = starter.options(CANCEL_ORDER.saga_type)
+    started = await starter.start(
         CANCEL_ORDER.saga_type,
         CancelOrderInput(order_id, options, attempt),
         saga_id,
-        temporal_settings.task_queue,
         request_hash({"cancel": order_id}),
         attempt,
     )

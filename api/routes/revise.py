@@ -8,19 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.deps import (
-    Caller,
-    HttpDep,
-    SagaSettingsDep,
-    SettingsDep,
-    TemporalDep,
-    TemporalSettingsDep,
-)
-from api.proxy import get_json
-from api.sagas.start import REQUEST_HASH, Started, next_attempt, request_hash, start_saga
+from api.deps import Caller, HttpDep, SettingsDep, StarterDep
+from api.proxy import fetch_order
+from api.sagas.start import REQUEST_HASH, Started, request_hash
 from api.sagas.temporal import temporal_errors
 from api.schemas import LineItemIn, OrderAccepted, PathId
-from http_contract.errors import Conflict, DomainError, NotFound
+from http_contract.errors import Conflict, DomainError
 from http_contract.header_params import IdempotencyKey
 from workflows.create_order import LineItem
 from workflows.engine import SAGA_STATUS
@@ -43,15 +36,12 @@ async def revise_order(
     _: Caller,
     http: HttpDep,
     settings: SettingsDep,
-    temporal: TemporalDep,
-    sagas: SagaSettingsDep,
-    temporal_settings: TemporalSettingsDep,
+    starter: StarterDep,
     key: IdempotencyKey = None,
 ) -> OrderAccepted:
     """One revision at a time: its saga id numbers the revision the order will have."""
-    order = await get_json(http, f"{settings.orders_url}/orders/{order_id}", missing_ok=True)
-    if order is None:
-        raise NotFound("order_not_found", f"order {order_id} not found")
+    order = await fetch_order(http, settings.orders_url, order_id)
+    temporal = starter.temporal
     revision = int(order["revision"]) + 1
     fingerprint = _fingerprint(key, body) if key else None
     if fingerprint and (repeat := await _repeat(temporal, order_id, revision, fingerprint)):
@@ -59,22 +49,16 @@ async def revise_order(
     if order["state"] != "APPROVED":
         raise not_revisable(order_id, f"it is {order['state']}")
     saga_id = revise_order_saga_id(order_id, revision)
-    attempt = await next_attempt(temporal, saga_id)  # the next one after a compensated attempt
+    attempt = await starter.next_attempt(saga_id)  # the next one after a compensated attempt
     saga_input = ReviseOrderInput(
         order_id,
         [LineItem(item.menu_item_id, item.quantity) for item in body.line_items],
-        sagas.options_for(REVISE_ORDER.saga_type),
+        starter.options(REVISE_ORDER.saga_type),
         attempt,
     )
     try:
-        started = await start_saga(
-            temporal,
-            REVISE_ORDER.saga_type,
-            saga_input,
-            saga_id,
-            temporal_settings.task_queue,
-            fingerprint,
-            attempt,
+        started = await starter.start(
+            REVISE_ORDER.saga_type, saga_input, saga_id, fingerprint, attempt
         )
     except DomainError as error:  # another request started this revision first
         raise await _taken(temporal, order_id, saga_id) from error

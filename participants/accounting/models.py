@@ -16,7 +16,7 @@ from sqlmodel.sql.sqltypes import AutoString
 from http_contract.bounds import Cents, RecordId, SagaId
 from http_contract.errors import DomainError
 from participant_commands.state_changes import Given, StateChange, table
-from storage.engines import UtcDateTime
+from storage.columns import now_column
 from storage.utc import utcnow
 
 
@@ -45,8 +45,8 @@ class Account(AccountBase, table=True):
 
     consumer_id: str = Field(primary_key=True, max_length=100)
     available_cents: int = Field(sa_type=BigInteger)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    created_at: datetime = now_column()
+    updated_at: datetime = now_column()
 
     @classmethod
     def open(cls, command: AccountCreate) -> "Account":
@@ -111,8 +111,8 @@ class Authorization(AuthorizationBase, table=True):
 
     order_id: str = Field(primary_key=True, max_length=100)
     state: AuthorizationState = Field(max_length=20)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    created_at: datetime = now_column()
+    updated_at: datetime = now_column()
 
     @classmethod
     def record(cls, request: AuthorizationRequest, state: AuthorizationState) -> "Authorization":

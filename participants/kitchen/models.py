@@ -6,14 +6,13 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, field_validator
-from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
 from http_contract.bounds import MAX_LINE_ITEMS, PriceCents, Quantity, RecordId, SagaId
 from http_contract.errors import DomainError
 from participant_commands.state_changes import Given, StateChange, table
-from storage.engines import UtcDateTime
+from storage.columns import json_column, json_list_column, now_column
 from storage.utc import utcnow
 
 
@@ -63,9 +62,9 @@ class Restaurant(RestaurantBase, table=True):
     __tablename__ = "restaurant"
 
     id: str = Field(primary_key=True, max_length=100)
-    menu_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    menu_items: list[dict[str, Any]] = json_list_column()
+    created_at: datetime = now_column()
+    updated_at: datetime = now_column()
 
     @classmethod
     def open(cls, command: RestaurantCreate) -> "Restaurant":
@@ -149,11 +148,11 @@ class Ticket(TicketBase, table=True):
 
     order_id: str = Field(primary_key=True, max_length=100)
     state: TicketState = Field(default=TicketState.CREATE_PENDING, max_length=30)
-    line_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    line_items: list[dict[str, Any]] = json_list_column()
     previous_state: TicketState | None = Field(default=None, max_length=30)
-    pending_revision: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    pending_revision: dict[str, Any] | None = json_column()
+    created_at: datetime = now_column()
+    updated_at: datetime = now_column()
 
     @classmethod
     def create(cls, command: TicketCreate, restaurant: Restaurant | None) -> "Ticket":

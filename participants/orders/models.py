@@ -1,28 +1,18 @@
 """Orders and the restaurant replica. Business rules are methods that raise domain errors."""
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, StrictInt
-from sqlalchemy import JSON, BigInteger, Column
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
 from http_contract.bounds import MAX_LINE_ITEMS, RecordId, SagaId
 from http_contract.errors import DomainError
+from http_contract.order_states import OrderState
 from participant_commands.state_changes import Given, StateChange, table
-from storage.engines import UtcDateTime
-from storage.utc import utcnow
-
-
-class OrderState(StrEnum):
-    APPROVAL_PENDING = "APPROVAL_PENDING"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
-    CANCEL_PENDING = "CANCEL_PENDING"
-    CANCELLED = "CANCELLED"
-    REVISION_PENDING = "REVISION_PENDING"
+from storage.columns import json_column, json_list_column, now_column
 
 
 class LineItemIn(BaseModel):
@@ -82,7 +72,7 @@ class ReplicaRestaurant(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=100)
     name: str
     accepting_orders: bool = True
-    menu_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    menu_items: list[dict[str, Any]] = json_list_column()
 
     def price(self, items: list[LineItemIn]) -> list[LineItem]:
         """Price the order from this replica's menu; the client never sends prices."""
@@ -116,11 +106,11 @@ class Order(OrderBase, table=True):
     restaurant_name: str = ""
     state: OrderState = Field(default=OrderState.APPROVAL_PENDING, max_length=30)
     total_cents: int = Field(default=0, sa_type=BigInteger)
-    line_items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    line_items: list[dict[str, Any]] = json_list_column()
     revision: int = 0  # confirmed revisions
-    pending_revision: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    pending_revision: dict[str, Any] | None = json_column()
+    created_at: datetime = now_column()
+    updated_at: datetime = now_column()
 
     @classmethod
     def place(cls, command: OrderCreate, restaurant: ReplicaRestaurant | None) -> "Order":

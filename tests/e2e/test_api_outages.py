@@ -11,6 +11,7 @@ from temporalio.service import RetryConfig
 from api.config import ApiSettings
 from api.main import create_app
 from temporal_client.connection import TemporalSettings
+from tests.support.participants import assert_error
 from tests.support.temporal import start_dev_server
 
 TOKEN = "outage-token"
@@ -63,8 +64,7 @@ async def test_temporal_unreachable_is_503(
     api: httpx.AsyncClient, method: str, path: str, body: object
 ) -> None:
     response = await api.request(method, path, json=body)
-    assert response.status_code == 503, response.text
-    assert response.json()["error"]["code"] == "temporal_unavailable"
+    assert_error(response, 503, "temporal_unavailable")
     assert response.headers["Retry-After"]
 
 
@@ -80,8 +80,7 @@ async def test_an_internal_service_unreachable_is_503(
     api: httpx.AsyncClient, method: str, path: str
 ) -> None:
     response = await api.request(method, path)
-    assert response.status_code == 503, response.text
-    assert response.json()["error"]["code"] == "service_unavailable"
+    assert_error(response, 503, "service_unavailable")
 
 
 async def test_readiness_says_temporal_is_unreachable(api: httpx.AsyncClient) -> None:

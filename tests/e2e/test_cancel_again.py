@@ -7,6 +7,7 @@ import asyncio
 import httpx
 
 from tests.support.eventually import eventually_async
+from tests.support.participants import assert_error
 from tests.support.sagas import Faults, Records, available_credit, place_order, saga_ends
 from tests.support.seed import new_world
 from tests.support.stack import FAST_SAGAS, Stack
@@ -48,8 +49,7 @@ async def test_a_cancel_after_a_compensated_cancel_starts_a_new_attempt(
     records = Records(stack.http, stack.participants, order_id)
     assert await records.all() == ("CANCELLED", "CANCELLED", "REVERSED")
     again = await api.post(f"/orders/{order_id}/cancel")
-    assert again.status_code == 409, again.text
-    assert again.json()["error"]["code"] == "order_not_cancellable"
+    assert_error(again, 409, "order_not_cancellable")
 
 
 async def test_concurrent_cancels_start_one_new_attempt(

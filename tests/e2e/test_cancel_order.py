@@ -2,6 +2,7 @@
 
 import httpx
 
+from tests.support.participants import assert_error
 from tests.support.sagas import (
     Records,
     available_credit,
@@ -46,8 +47,7 @@ async def test_cancel_order_undoes_everything_the_order_holds(
     assert await records.all() == ("CANCELLED", "CANCELLED", "REVERSED")
     assert await available_credit(stack.http, stack.participants, world.consumer_id) == 100_000
     again = await api.post(f"/orders/{order_id}/cancel")
-    assert again.status_code == 409, again.text
-    assert again.json()["error"]["code"] == "order_not_cancellable"
+    assert_error(again, 409, "order_not_cancellable")
 
 
 async def test_cancel_of_an_order_that_is_not_approved_is_refused(
@@ -57,16 +57,14 @@ async def test_cancel_of_an_order_that_is_not_approved_is_refused(
     accepted = await place_order(api, world.order((0, 1)))
     assert (await saga_ends(api, accepted["saga_id"]))["status"] == "COMPENSATED"
     response = await api.post(f"/orders/{accepted['order_id']}/cancel")
-    assert response.status_code == 409, response.text
-    assert response.json()["error"]["code"] == "order_not_cancellable"
+    assert_error(response, 409, "order_not_cancellable")
     missing = await api.get(f"/sagas/cancel-order-{accepted['order_id']}")
     assert missing.status_code == 404, "no Cancel Order saga may start"
 
 
 async def test_cancel_of_an_unknown_order_is_404(api: httpx.AsyncClient) -> None:
     response = await api.post(f"/orders/{unique('nothing')}/cancel")
-    assert response.status_code == 404, response.text
-    assert response.json()["error"]["code"] == "order_not_found"
+    assert_error(response, 404, "order_not_found")
 
 
 async def test_cancel_order_refused_at_its_pivot_restores_the_order(

@@ -8,12 +8,14 @@ import httpx
 import pytest
 
 from api.sagas import start_saga
+from tests.support.participants import assert_error
 from tests.support.sagas import (
     Faults,
     Json,
     Records,
     available_credit,
     create_order_steps,
+    order_held_at,
     place_order,
     saga_ends,
     step,
@@ -102,21 +104,19 @@ async def test_cancel_before_the_pivot_undoes_exactly_the_started_steps(
         key = {"Idempotency-Key": f"{saga_id}:{hold.step}:action"}
         body = hold.action(world, order_id) | {"saga_id": saga_id}
         late = await stack.http.post(participant.url + hold.path(world), json=body, headers=key)
-        assert late.status_code == 409, late.text
-        assert late.json()["error"]["code"] == "already_compensated"
+        assert_error(late, 409, "already_compensated")
         assert await records.all() == hold.records
 
 
 async def test_cancel_once_the_pivot_has_started_is_refused_and_the_saga_completes(
     stack: Stack, api: httpx.AsyncClient, faults: Faults
 ) -> None:
-    world = await new_world(stack.http, stack.participants)
-    held = await faults.hold(stack.participants.accounting, "/authorizations")
-    accepted = await place_order(api, world.order((0, 1)))
-    await step_runs(api, accepted["saga_id"], "authorize_card")
+    server = stack.participants.accounting
+    accepted, held = await order_held_at(
+        stack, api, faults, server, "/authorizations", "authorize_card"
+    )
     response = await api.post(f"/sagas/{accepted['saga_id']}/cancel")
-    assert response.status_code == 409, response.text
-    assert response.json()["error"]["code"] == "past_pivot"
+    assert_error(response, 409, "past_pivot")
     await faults.release(stack.participants.accounting, held)
     saga = await saga_ends(api, accepted["saga_id"])
     assert saga["status"] == "COMPLETED", saga
@@ -129,15 +129,13 @@ async def test_cancel_of_a_closed_saga_is_refused(stack: Stack, api: httpx.Async
     accepted = await place_order(api, world.order((0, 1)))
     await saga_ends(api, accepted["saga_id"])
     response = await api.post(f"/sagas/{accepted['saga_id']}/cancel")
-    assert response.status_code == 409, response.text
-    assert response.json()["error"]["code"] == "saga_closed"
+    assert_error(response, 409, "saga_closed")
     assert (await saga_ends(api, accepted["saga_id"]))["status"] == "COMPLETED"
 
 
 async def test_cancel_of_an_unknown_saga_is_404(api: httpx.AsyncClient) -> None:
     response = await api.post(f"/sagas/{unique('create-order')}/cancel")
-    assert response.status_code == 404, response.text
-    assert response.json()["error"]["code"] == "saga_not_found"
+    assert_error(response, 404, "saga_not_found")
 
 
 async def test_a_cancelled_cancel_order_saga_leaves_the_order_approved(

@@ -18,7 +18,14 @@ from cli.api import (
 )
 from tests.support.cli import Saga
 from tests.support.eventually import eventually_async
-from tests.support.sagas import Faults, place_order, saga_ends, saga_reaches, step_runs, unique
+from tests.support.sagas import (
+    Faults,
+    order_held_at,
+    place_order,
+    saga_ends,
+    saga_reaches,
+    unique,
+)
 from tests.support.seed import new_world
 from tests.support.servers import free_port
 from tests.support.stack import Stack
@@ -113,10 +120,8 @@ async def requests_to(stack: Stack, route: str) -> float:
 async def test_cancel_stops_a_saga_before_its_pivot(
     stack: Stack, api: httpx.AsyncClient, faults: Faults, saga: Saga
 ) -> None:
-    world = await new_world(stack.http, stack.participants)
-    held = await faults.hold(stack.participants.kitchen, "/tickets")
-    accepted = await place_order(api, world.order((0, 1)))
-    await step_runs(api, accepted["saga_id"], "create_ticket")
+    server = stack.participants.kitchen
+    accepted, held = await order_held_at(stack, api, faults, server, "/tickets", "create_ticket")
     result = await saga("cancel", accepted["saga_id"])
     assert result.exit_code == 0, result.output
     await faults.release(stack.participants.kitchen, held)  # the late ticket is refused or undone

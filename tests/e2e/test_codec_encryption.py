@@ -14,6 +14,7 @@ from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
 
 from temporal_client.codec import ENCODING
+from tests.support.participants import assert_error
 from tests.support.sagas import place_order, saga_ends
 from tests.support.seed import World, new_world
 from tests.support.stack import AUTH, Stack, running_stack
@@ -146,5 +147,4 @@ async def test_an_api_without_the_key_answers_503_not_500(
     _, saga_id = await one_item_saga(encrypted_stack)
     async with stack.api_client() as plain_api:
         response = await plain_api.get(f"/sagas/{saga_id}")
-    assert response.status_code == 503, response.text
-    assert response.json()["error"]["code"] == "payload_undecodable"
+    assert_error(response, 503, "payload_undecodable")

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from api.openapi import ERRORS, ORDER_STATES
+from http_contract.order_states import OrderState
 from tests.support.api_app import api_client
-from views.order_history.models import OrderState
 from workflows.registry import DEFINITIONS, SAGAS
 
 OPEN = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")}

@@ -8,16 +8,17 @@ import pytest
 
 from api.routes.orders import new_order_id
 from tests.support.eventually import eventually_async
+from tests.support.participants import assert_error
 from tests.support.sagas import (
     Faults,
     Json,
     Records,
     create_order_steps,
+    order_held_at,
     place_order,
     saga_ends,
     saga_reaches,
     step,
-    step_runs,
     steps,
     unique,
 )
@@ -123,14 +124,11 @@ async def test_skip_records_who_decided_and_carries_on_compensating(
 async def test_resolve_of_a_running_saga_is_refused(
     stack: Stack, api: httpx.AsyncClient, faults: Faults
 ) -> None:
-    world = await new_world(stack.http, stack.participants)
-    held = await faults.hold(stack.participants.kitchen, "/tickets")
-    accepted = await place_order(api, world.order((0, 1)))
-    await step_runs(api, accepted["saga_id"], "create_ticket")
+    server = stack.participants.kitchen
+    accepted, held = await order_held_at(stack, api, faults, server, "/tickets", "create_ticket")
     body = {"action": "retry", "reason": "nothing to do"}
     response = await api.post(f"/sagas/{accepted['saga_id']}/resolve", json=body)
-    assert response.status_code == 409, response.text
-    assert response.json()["error"]["code"] == "saga_not_needing_attention"
+    assert_error(response, 409, "saga_not_needing_attention")
     await faults.release(stack.participants.kitchen, held)
     saga = await saga_ends(api, accepted["saga_id"])
     assert (saga["status"], saga["operator_actions"]) == ("COMPLETED", [])
@@ -142,8 +140,7 @@ async def test_resolve_of_a_completed_saga_is_refused(stack: Stack, api: httpx.A
     await saga_ends(api, accepted["saga_id"])
     body = {"action": "skip", "reason": "too late"}
     response = await api.post(f"/sagas/{accepted['saga_id']}/resolve", json=body)
-    assert response.status_code == 409, response.text
-    assert response.json()["error"]["code"] == "saga_closed"
+    assert_error(response, 409, "saga_closed")
 
 
 BAD_RESOLUTIONS = {
@@ -164,5 +161,4 @@ async def test_a_bad_resolution_is_refused(api: httpx.AsyncClient, body: Json) -
 async def test_resolve_of_an_unknown_saga_is_404(api: httpx.AsyncClient) -> None:
     body = {"action": "retry", "reason": "r"}
     response = await api.post(f"/sagas/{unique('create-order')}/resolve", json=body)
-    assert response.status_code == 404, response.text
-    assert response.json()["error"]["code"] == "saga_not_found"
+    assert_error(response, 404, "saga_not_found")

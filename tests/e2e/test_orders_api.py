@@ -5,6 +5,7 @@ import pytest
 from temporalio.client import Client
 
 from tests.support.eventually import eventually_async
+from tests.support.participants import assert_error
 from tests.support.sagas import place_order, saga_ends, unique
 from tests.support.seed import new_world
 from tests.support.stack import Stack
@@ -41,8 +42,7 @@ async def test_the_same_key_with_another_body_is_refused(
     key = unique("cart")
     first = await place_order(api, world.order((0, 1)), key)
     response = await api.post("/orders", json=world.order((0, 2)), headers={"Idempotency-Key": key})
-    assert response.status_code == 422, response.text
-    assert response.json()["error"]["code"] == "idempotency_key_reused"
+    assert_error(response, 422, "idempotency_key_reused")
     saga = await saga_ends(api, first["saga_id"])
     assert saga["status"] == "COMPLETED"
 
@@ -130,5 +130,4 @@ async def test_get_order_shows_the_order(stack: Stack, api: httpx.AsyncClient) -
 
 async def test_get_unknown_order_is_404(api: httpx.AsyncClient) -> None:
     response = await api.get(f"/orders/{unique('nothing')}")
-    assert response.status_code == 404, response.text
-    assert response.json()["error"]["code"] == "order_not_found"
+    assert_error(response, 404, "order_not_found")

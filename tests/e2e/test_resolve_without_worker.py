@@ -6,6 +6,7 @@ import httpx
 
 from api.routes.orders import new_order_id
 from api.sagas import start_saga
+from tests.support.participants import assert_error
 from tests.support.sagas import Faults, saga_reaches, unique
 from tests.support.seed import new_world
 from tests.support.stack import FAST_SAGAS, Stack, saga_worker
@@ -29,6 +30,5 @@ async def test_resolve_answers_503_when_no_worker_applies_it(
         await saga_reaches(api, saga_id, "NEEDS_ATTENTION")
     body = {"action": "skip", "reason": "ticket voided by hand"}
     response = await api.post(f"/sagas/{saga_id}/resolve", json=body)
-    assert response.status_code == 503, response.text
-    assert response.json()["error"]["code"] == "resolve_timeout"
+    assert_error(response, 503, "resolve_timeout")
     assert (await saga_reaches(api, saga_id, "NEEDS_ATTENTION"))["operator_actions"] == []

@@ -5,6 +5,7 @@ from typing import Any
 
 import httpx
 
+from tests.support.participants import assert_error
 from tests.support.sagas import (
     Faults,
     Json,
@@ -168,8 +169,7 @@ async def test_only_an_approved_order_is_revised(stack: Stack, api: httpx.AsyncC
     refused = await revise(api, accepted["order_id"], items(world, (1, 1)))
     unknown = await revise(api, unique("nothing"), items(world, (1, 1)))
 
-    assert refused.status_code == 409, refused.text
-    assert refused.json()["error"]["code"] == "order_not_revisable"
+    assert_error(refused, 409, "order_not_revisable")
     missing = await api.get(f"/sagas/revise-order-{accepted['order_id']}-1")
     assert missing.status_code == 404, "no Revise Order saga may start"
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "order_not_found"

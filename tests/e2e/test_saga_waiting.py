@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
+from tests.support.participants import assert_error
 from tests.support.sagas import Faults, Json, place_order, step_runs
 from tests.support.seed import new_world
 from tests.support.stack import Stack
@@ -89,5 +90,4 @@ async def test_wait_seconds_is_bounded(api: httpx.AsyncClient) -> None:
 
 async def test_the_event_stream_of_an_unknown_saga_is_404(api: httpx.AsyncClient) -> None:
     response = await api.get("/sagas/create-order-nothing-here/events")
-    assert response.status_code == 404, response.text
-    assert response.json()["error"]["code"] == "saga_not_found"
+    assert_error(response, 404, "saga_not_found")

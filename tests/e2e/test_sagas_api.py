@@ -4,6 +4,7 @@ import httpx
 import pytest
 
 from tests.support.eventually import eventually_async
+from tests.support.participants import assert_error
 from tests.support.sagas import Json, place_order, saga_ends, unique
 from tests.support.seed import new_world
 from tests.support.stack import Stack
@@ -129,8 +130,7 @@ async def test_bad_page_sizes_are_refused(api: httpx.AsyncClient, page_size: int
 @pytest.mark.parametrize("saga_id", [unique("create-order"), unique("revise-order") + "-1"])
 async def test_an_unknown_saga_is_404(api: httpx.AsyncClient, saga_id: str) -> None:
     response = await api.get(f"/sagas/{saga_id}")
-    assert response.status_code == 404, response.text
-    assert response.json()["error"]["code"] == "saga_not_found"
+    assert_error(response, 404, "saga_not_found")
 
 
 async def test_a_saga_reports_its_steps(stack: Stack, api: httpx.AsyncClient) -> None:

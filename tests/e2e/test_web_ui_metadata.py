@@ -10,7 +10,7 @@ from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import Client, WorkflowHandle
 
 from tests.e2e.test_local_activities import start_local
-from tests.support.sagas import Faults, place_order, saga_ends, step_runs
+from tests.support.sagas import Faults, order_held_at, place_order, saga_ends
 from tests.support.seed import new_world
 from tests.support.stack import Stack
 
@@ -111,10 +111,8 @@ async def test_a_compensated_saga_shows_its_compensations(
 async def test_a_running_saga_shows_the_step_it_waits_on(
     stack: Stack, api: httpx.AsyncClient, faults: Faults
 ) -> None:
-    world = await new_world(stack.http, stack.participants)
-    held = await faults.hold(stack.participants.kitchen, "/tickets")
-    accepted = await place_order(api, world.order((0, 1)))
-    await step_runs(api, accepted["saga_id"], "create_ticket")
+    server = stack.participants.kitchen
+    accepted, held = await order_held_at(stack, api, faults, server, "/tickets", "create_ticket")
     handle = stack.client.get_workflow_handle(accepted["saga_id"])
     details = await current_details(handle)
     assert details.startswith("**CreateOrder** saga: **RUNNING**\n")

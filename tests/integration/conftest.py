@@ -1,14 +1,17 @@
-"""Each participant over real HTTP on a fresh database (SQLite and PostgreSQL), as its tests use it."""
+"""Each participant over real HTTP on a fresh database (SQLite and PostgreSQL), as its tests use
+it; the saga engine on the dev server with test doubles for its activities."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 from sqlmodel import Session
+from temporalio.client import Client
 
 from participants.orders.models import ReplicaRestaurant
 from service_app.web import engine_of
 from tests.conftest import DatabaseFactory, StartParticipant
+from tests.support.doubles import Doubles, Engine, engine_with
 from tests.support.participants import MENU, Json, answer, participant_app, running
 from tests.support.servers import free_port
 
@@ -47,3 +50,14 @@ def orders(database_factory: DatabaseFactory) -> Iterator[httpx.Client]:
             session.add(ReplicaRestaurant(id="ajanta", name="Ajanta", menu_items=MENU))
             session.commit()
         yield client
+
+
+@pytest.fixture
+async def doubles() -> Doubles:
+    return Doubles()
+
+
+@pytest.fixture
+async def engine(temporal_client: Client, doubles: Doubles) -> AsyncIterator[Engine]:
+    async with engine_with(temporal_client, doubles) as running:
+        yield running

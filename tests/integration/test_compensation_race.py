@@ -2,7 +2,7 @@
 PostgreSQL: either the action is refused and nothing is left pending, or the action applies and
 the compensation undoes it."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -97,38 +97,44 @@ def assert_consistent(kitchen: Kitchen, action: httpx.Response, undo: httpx.Resp
         assert undo.json()["state"] == "REJECTED"
 
 
-def test_an_action_committing_while_its_compensation_runs_is_undone_or_refused(
-    kitchen: Kitchen, background: ThreadPoolExecutor
+Call = Callable[[Kitchen], httpx.Response]
+
+
+@dataclass(frozen=True)
+class Race:
+    """`first` is held by the fault `rule` (at its first statement containing the rule's `sql`);
+    `late` arrives meanwhile."""
+
+    first: Call
+    rule: dict[str, str]
+    late: Call
+
+
+RACES = {
+    # The compensation is held at its first statement about the action's key.
+    "an_action_committing_while_its_compensation_runs_is_undone_or_refused": Race(
+        reject_ticket, {"path": "/tickets/o-1/reject", "sql": ACTION_KEY}, create_ticket
+    ),
+    "a_compensation_holding_the_action_key_refuses_the_late_action": Race(
+        reject_ticket, {"path": "/tickets/o-1/reject", "sql": "FROM ticket"}, create_ticket
+    ),
+    "a_compensation_arriving_while_its_action_commits_undoes_it": Race(
+        create_ticket,
+        {"path": "/tickets", "method": "POST", "sql": "INSERT INTO ticket"},
+        reject_ticket,
+    ),
+}
+
+
+@pytest.mark.parametrize("race", RACES.values(), ids=RACES.keys())
+def test_a_late_call_is_undone_or_refused(
+    kitchen: Kitchen, background: ThreadPoolExecutor, race: Race
 ) -> None:
-    # The compensation is held at its first statement about the action's key; the action runs.
-    rule = add_fault(kitchen.client, "/tickets/o-1/reject", hold=True, sql=ACTION_KEY)
-    undo = background.submit(reject_ticket, kitchen)
+    rule = add_fault(kitchen.client, hold=True, **race.rule)
+    calls = {race.first: background.submit(race.first, kitchen)}
     held(kitchen, rule["id"])
-    action = background.submit(create_ticket, kitchen)
-    blocked_or_answered(kitchen, action)
+    calls[race.late] = background.submit(race.late, kitchen)
+    blocked_or_answered(kitchen, calls[race.late])
     release(kitchen.client, rule["id"])
-    assert_consistent(kitchen, action.result(timeout=30), undo.result(timeout=30))
-
-
-def test_a_compensation_holding_the_action_key_refuses_the_late_action(
-    kitchen: Kitchen, background: ThreadPoolExecutor
-) -> None:
-    rule = add_fault(kitchen.client, "/tickets/o-1/reject", hold=True, sql="FROM ticket")
-    undo = background.submit(reject_ticket, kitchen)
-    held(kitchen, rule["id"])
-    action = background.submit(create_ticket, kitchen)
-    blocked_or_answered(kitchen, action)
-    release(kitchen.client, rule["id"])
-    assert_consistent(kitchen, action.result(timeout=30), undo.result(timeout=30))
-
-
-def test_a_compensation_arriving_while_its_action_commits_undoes_it(
-    kitchen: Kitchen, background: ThreadPoolExecutor
-) -> None:
-    rule = add_fault(kitchen.client, "/tickets", method="POST", hold=True, sql="INSERT INTO ticket")
-    action = background.submit(create_ticket, kitchen)
-    held(kitchen, rule["id"])
-    undo = background.submit(reject_ticket, kitchen)
-    blocked_or_answered(kitchen, undo)
-    release(kitchen.client, rule["id"])
-    assert_consistent(kitchen, action.result(timeout=30), undo.result(timeout=30))
+    action, undo = calls[create_ticket].result(timeout=30), calls[reject_ticket].result(timeout=30)
+    assert_consistent(kitchen, action, undo)

@@ -6,18 +6,15 @@ compensation, which is registered before the step runs), in reverse order; after
 step is retried until it succeeds.
 """
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from temporalio.client import Client
 
 from tests.support.doubles import (
     FAST,
     Doubles,
     Engine,
     commit_then_hang,
-    engine_with,
     fast,
     flaky,
     reject,
@@ -31,17 +28,6 @@ from workflows.registry import DEFINITIONS as REGISTERED
 from workflows.state import Resolution, SagaState, SagaStatus, StepStatus
 
 DEFINITIONS = list(REGISTERED.values())  # the versions new sagas run
-
-
-@pytest.fixture
-async def doubles() -> Doubles:
-    return Doubles()
-
-
-@pytest.fixture
-async def engine(temporal_client: Client, doubles: Doubles) -> AsyncIterator[Engine]:
-    async with engine_with(temporal_client, doubles) as running:
-        yield running
 
 
 def cases(kinds: set[StepKind]) -> list[Any]:

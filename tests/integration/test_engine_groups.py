@@ -27,11 +27,6 @@ Handle = WorkflowHandle[Any, SagaState]
 
 
 @pytest.fixture
-async def doubles() -> Doubles:
-    return Doubles()
-
-
-@pytest.fixture
 async def start(temporal_client: Client, doubles: Doubles) -> AsyncIterator[Any]:
     task_queue = f"groups-{uuid.uuid4().hex}"
     settings = WorkerSettings(graceful_shutdown_seconds=0)

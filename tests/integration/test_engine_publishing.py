@@ -4,14 +4,7 @@ from datetime import UTC, datetime
 
 from workflows.create_order import CREATE_ORDER
 from workflows.publishing import SAGA_KEY, STEP_PREFIX, memo_of, state_from_memo
-from workflows.state import (
-    ErrorInfo,
-    OperatorAction,
-    SagaState,
-    SagaStatus,
-    StepState,
-    StepStatus,
-)
+from workflows.state import ErrorInfo, OperatorAction, SagaState, SagaStatus, StepState, StepStatus
 
 STARTED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 

@@ -3,7 +3,6 @@ accepted (the workflow checks in the update's handler too, not only in its valid
 runs for all of them before any handler)."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,17 +16,6 @@ from workflows.base import RESOLVE_UPDATE, STATUS_QUERY
 from workflows.cancel_order import CANCEL_ORDER
 from workflows.create_order import CREATE_ORDER
 from workflows.state import Resolution, SagaState, SagaStatus, StepCall, StepStatus
-
-
-@pytest.fixture
-async def doubles() -> Doubles:
-    return Doubles()
-
-
-@pytest.fixture
-async def engine(temporal_client: Client, doubles: Doubles) -> AsyncIterator[Engine]:
-    async with engine_with(temporal_client, doubles) as running:
-        yield running
 
 
 async def test_of_simultaneous_resolutions_exactly_one_is_accepted(

@@ -3,12 +3,14 @@
 import httpx
 
 from tests.support.participants import (
+    LIFECYCLE_EVENTS,
     MENU,
     Json,
     answer,
     assert_error,
     event_types,
     events,
+    send_lifecycle_twice,
     send_twice,
 )
 
@@ -82,29 +84,12 @@ def test_every_mutating_endpoint_replays_its_first_answer(kitchen: httpx.Client)
     body = {"id": "ajanta", "name": "Ajanta", "menu_items": MENU}
     send_twice(kitchen, "POST", "/restaurants", "open", body)
     send_twice(kitchen, "PATCH", "/restaurants/ajanta", "rename", {"name": "Ajanta 2"})
-    send_twice(kitchen, "POST", "/tickets", "create-1", ticket_body("o-1"))
-    send_twice(kitchen, "POST", "/tickets/o-1/approve", "approve-1")
-    send_twice(kitchen, "POST", "/tickets/o-1/cancel/begin", "begin-1")
-    send_twice(kitchen, "POST", "/tickets/o-1/cancel/undo", "undo-1")
-    send_twice(kitchen, "POST", "/tickets/o-1/cancel/begin", "begin-2")
-    send_twice(kitchen, "POST", "/tickets/o-1/cancel/confirm", "confirm-1")
-    send_twice(kitchen, "POST", "/tickets", "create-2", ticket_body("o-2"))
-    send_twice(kitchen, "POST", "/tickets/o-2/reject", "reject-2")
+    send_lifecycle_twice(kitchen, "/tickets", ticket_body)
     refused = send_twice(kitchen, "POST", "/tickets", "create-3", ticket_body("o-3", "nowhere"))
 
     assert_error(refused, 422, "unknown_restaurant")
-    assert event_types(kitchen) == [
-        "RestaurantCreated",
-        "RestaurantUpdated",
-        "TicketCreated",
-        "TicketApproved",
-        "TicketCancelRequested",
-        "TicketCancelUndone",
-        "TicketCancelRequested",
-        "TicketCancelled",
-        "TicketCreated",
-        "TicketRejected",
-    ]
+    tickets = [f"Ticket{event}" for event in LIFECYCLE_EVENTS]
+    assert event_types(kitchen) == ["RestaurantCreated", "RestaurantUpdated", *tickets]
 
 
 def test_unknown_records_are_not_found(kitchen: httpx.Client) -> None:

@@ -3,6 +3,7 @@
 import httpx
 
 from tests.support.participants import (
+    LIFECYCLE_EVENTS,
     MENU,
     Json,
     answer,
@@ -10,6 +11,7 @@ from tests.support.participants import (
     event_types,
     events,
     keyed,
+    send_lifecycle_twice,
     send_twice,
 )
 
@@ -73,27 +75,11 @@ def test_refuses_orders_the_replica_cannot_price(orders: httpx.Client) -> None:
 
 
 def test_every_mutating_endpoint_replays_its_first_answer(orders: httpx.Client) -> None:
-    send_twice(orders, "POST", "/orders", "create-1", order_body("o-1"))
-    send_twice(orders, "POST", "/orders/o-1/approve", "approve-1")
-    send_twice(orders, "POST", "/orders/o-1/cancel/begin", "begin-1")
-    send_twice(orders, "POST", "/orders/o-1/cancel/undo", "undo-1")
-    send_twice(orders, "POST", "/orders/o-1/cancel/begin", "begin-2")
-    send_twice(orders, "POST", "/orders/o-1/cancel/confirm", "confirm-1")
-    send_twice(orders, "POST", "/orders", "create-2", order_body("o-2"))
-    send_twice(orders, "POST", "/orders/o-2/reject", "reject-2")
+    send_lifecycle_twice(orders, "/orders", order_body)
     refused = send_twice(orders, "POST", "/orders", "create-3", order_body("o-3", line_items=[]))
 
     assert_error(refused, 422, "invalid_quantity")
-    assert event_types(orders) == [
-        "OrderCreated",
-        "OrderApproved",
-        "OrderCancelRequested",
-        "OrderCancelUndone",
-        "OrderCancelRequested",
-        "OrderCancelled",
-        "OrderCreated",
-        "OrderRejected",
-    ]
+    assert event_types(orders) == [f"Order{event}" for event in LIFECYCLE_EVENTS]
 
 
 def test_reads_the_replica_and_answers_404_for_unknown_records(orders: httpx.Client) -> None:

@@ -5,6 +5,7 @@ import httpx
 from tests.support.participants import (
     Json,
     answer,
+    assert_cancel_and_revise_exclude,
     assert_error,
     event_types,
     events,
@@ -99,12 +100,7 @@ def test_only_an_approved_order_is_revised_with_items_the_replica_prices(
     assert_error(begin(orders, "nothing"), 404, "order_not_found")
     seq = len(events(orders))
 
-    orders.post("/orders/o-1/cancel/begin")
-    assert_error(begin(orders), 409, "order_not_revisable")
-    orders.post("/orders/o-1/cancel/undo")
-    begin(orders)
-    assert_error(orders.post("/orders/o-1/cancel/begin"), 409, "order_not_cancellable")
-    assert_error(begin(orders), 409, "order_not_revisable")
+    assert_cancel_and_revise_exclude(orders, "/orders/o-1", "order", lambda: begin(orders))
     assert event_types(orders, seq) == [
         "OrderCancelRequested",
         "OrderCancelUndone",

@@ -12,9 +12,10 @@ from enum import StrEnum
 import httpx
 import pytest
 
+from http_contract.order_states import OrderState
 from participant_commands.state_changes import StateChange
 from participants.kitchen.models import TICKET_CHANGES, TicketState
-from participants.orders.models import ORDER_CHANGES, OrderState
+from participants.orders.models import ORDER_CHANGES
 from tests.conftest import DatabaseFactory
 from tests.support.participants import Json, answer, events
 

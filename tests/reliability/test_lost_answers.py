@@ -12,6 +12,7 @@ from tests.reliability.load import (
     seed,
 )
 from tests.reliability.stack import ProcessStack
+from tests.support.sagas import CREATE_ORDER_STEPS
 
 APPROVED, DECLINED = 10, 5
 SAGAS = APPROVED + DECLINED
@@ -29,14 +30,6 @@ LOST = {  # service -> (path, how many answers it loses, how)
     ],
     "accounting": [(r"/authorizations", SAGAS, "503")],
 }
-FORWARD_STEPS = [
-    "create_order",
-    "verify_consumer",
-    "create_ticket",
-    "authorize_card",
-    "approve_ticket",
-    "approve_order",
-]
 
 
 async def lose_answers(stack: ProcessStack) -> None:
@@ -49,7 +42,7 @@ async def lose_answers(stack: ProcessStack) -> None:
 
 async def most_attempts(api: httpx.AsyncClient, saga_ids: list[str]) -> dict[str, int]:
     """Per forward step, the most attempts any saga needed."""
-    most = dict.fromkeys(FORWARD_STEPS, 0)
+    most = dict.fromkeys(CREATE_ORDER_STEPS, 0)
     for saga_id in saga_ids:
         for step in (await api.get(f"/sagas/{saga_id}")).json()["steps"]:
             if step["name"] in most:

@@ -98,6 +98,36 @@ def send_twice(
     return first
 
 
+# The events of `send_lifecycle_twice`, after the aggregate's kind (`Order`, `Ticket`).
+LIFECYCLE_EVENTS = ["Created", "Approved", "CancelRequested", "CancelUndone", "CancelRequested",
+                    "Cancelled", "Created", "Rejected"]  # fmt: skip
+
+
+def send_lifecycle_twice(client: httpx.Client, prefix: str, body: Callable[[str], Json]) -> None:
+    """Through `send_twice`: create `o-1`, approve it, begin, undo, begin and confirm its
+    cancel; create `o-2` and reject it."""
+    send_twice(client, "POST", prefix, "create-1", body("o-1"))
+    steps = [("approve", "approve-1"), ("cancel/begin", "begin-1"), ("cancel/undo", "undo-1"),
+             ("cancel/begin", "begin-2"), ("cancel/confirm", "confirm-1")]  # fmt: skip
+    for path, key in steps:
+        send_twice(client, "POST", f"{prefix}/o-1/{path}", key)
+    send_twice(client, "POST", prefix, "create-2", body("o-2"))
+    send_twice(client, "POST", f"{prefix}/o-2/reject", "reject-2")
+
+
+def assert_cancel_and_revise_exclude(
+    client: httpx.Client, record: str, kind: str, begin_revise: Callable[[], httpx.Response]
+) -> None:
+    """On the approved record at path `record`: a pending cancel refuses a revision; a pending
+    revision refuses a cancel and another revision (error codes `<kind>_not_...`)."""
+    client.post(f"{record}/cancel/begin")
+    assert_error(begin_revise(), 409, f"{kind}_not_revisable")
+    client.post(f"{record}/cancel/undo")
+    begin_revise()
+    assert_error(client.post(f"{record}/cancel/begin"), 409, f"{kind}_not_cancellable")
+    assert_error(begin_revise(), 409, f"{kind}_not_revisable")
+
+
 def add_fault(client: httpx.Client, path: str, **rule: Any) -> Json:
     """Add a fault rule to the participant behind `client`; answer it (with its `id`)."""
     return answer(client.post("/_faults", json={"path": path, **rule}), 201)

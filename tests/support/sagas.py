@@ -8,8 +8,9 @@ from typing import Any
 import httpx
 
 from tests.support.eventually import eventually_async
+from tests.support.seed import new_world
 from tests.support.servers import RunningServer
-from tests.support.stack import Participants
+from tests.support.stack import Participants, Stack
 from workflows.create_order import CREATE_ORDER
 
 Json = dict[str, Any]
@@ -65,26 +66,25 @@ async def settled_saga(api: httpx.AsyncClient, saga_id: str, timeout: float) -> 
     return saga
 
 
-async def step_runs(api: httpx.AsyncClient, saga_id: str, step: str) -> Json:
-    """Wait until `step` is RUNNING (held there by a delay fault)."""
+async def step_is(api: httpx.AsyncClient, saga_id: str, step: str, status: str) -> Json:
+    """Wait until `step` has `status`; answer the saga."""
 
-    async def running() -> Json:
+    async def reached() -> Json:
         saga = await saga_of(api, saga_id)
-        assert steps(saga)[step] == "RUNNING", steps(saga)
+        assert steps(saga)[step] == status, steps(saga)
         return saga
 
-    return await eventually_async(running)
+    return await eventually_async(reached)
+
+
+async def step_runs(api: httpx.AsyncClient, saga_id: str, step: str) -> Json:
+    """Wait until `step` is RUNNING (held there by a delay fault)."""
+    return await step_is(api, saga_id, step, "RUNNING")
 
 
 async def step_succeeds(api: httpx.AsyncClient, saga_id: str, step: str) -> Json:
     """Wait until `step` has SUCCEEDED (a member of a group whose partner is held)."""
-
-    async def succeeded() -> Json:
-        saga = await saga_of(api, saga_id)
-        assert steps(saga)[step] == "SUCCEEDED", steps(saga)
-        return saga
-
-    return await eventually_async(succeeded)
+    return await step_is(api, saga_id, step, "SUCCEEDED")
 
 
 def steps(saga: Json) -> dict[str, str]:
@@ -213,6 +213,23 @@ async def fault_rules(http: httpx.AsyncClient) -> AsyncIterator[Faults]:
         yield faults
     finally:
         await faults.clear()
+
+
+async def order_held_at(
+    stack: Stack,
+    api: httpx.AsyncClient,
+    faults: Faults,
+    server: RunningServer,
+    path: str,
+    step: str,
+) -> tuple[Json, str]:
+    """A one-line order of a new world whose saga runs `step`, its request to `server`'s `path`
+    held: the API's acceptance and the fault rule to release."""
+    world = await new_world(stack.http, stack.participants)
+    held = await faults.hold(server, path)
+    accepted = await place_order(api, world.order((0, 1)))
+    await step_runs(api, accepted["saga_id"], step)
+    return accepted, held
 
 
 def unique(prefix: str) -> str:

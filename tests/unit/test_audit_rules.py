@@ -29,6 +29,13 @@ def auth(state: str, amount: int = 1600) -> Authorization:
     return Authorization(order_id="o1", consumer_id="c1", amount_cents=amount, state=state)
 
 
+def view(state: str, total: int) -> ViewOrder:
+    """The view's row of an order it knows no ticket nor authorization of."""
+    return ViewOrder(
+        order_id="o1", state=state, total_cents=total, ticket_state=None, authorization_state=None
+    )
+
+
 def view_of(records: OrderRecords) -> ViewOrder:
     assert records.order is not None
     return ViewOrder(
@@ -111,26 +118,12 @@ def test_consistent_outcomes_break_no_rule(found: dict[str, Any]) -> None:
         (
             {
                 "order": order("REJECTED"),
-                "view": ViewOrder(
-                    order_id="o1",
-                    state="APPROVAL_PENDING",
-                    total_cents=1600,
-                    ticket_state=None,
-                    authorization_state=None,
-                ),
+                "view": view("APPROVAL_PENDING", 1600),
             },
             {"view_matches_participants"},
         ),
         (
-            {
-                "view": ViewOrder(
-                    order_id="o1",
-                    state="APPROVED",
-                    total_cents=1,
-                    ticket_state=None,
-                    authorization_state=None,
-                )
-            },
+            {"view": view("APPROVED", 1)},
             {"view_matches_participants"},
         ),
     ],

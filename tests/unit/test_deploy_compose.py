@@ -157,6 +157,7 @@ def test_no_secret_is_written_into_the_file() -> None:
     """Tokens and keys come from the environment; only local-only database defaults are here."""
     api = environment("api")
     assert api["SAGA_API_TOKEN"].startswith("${SAGA_API_TOKEN:?")
+    assert api["SAGA_API_PAGE_TOKEN_SECRET"] is None  # passed through when set
     for service in ("api", "worker"):
         for name in ("TEMPORAL_ENCRYPTION_KEYS", "TEMPORAL_ENCRYPTION_KEY_ID"):
             assert environment(service)[name] is None  # passed through when set

@@ -1,5 +1,7 @@
 """Page tokens: signed, bound to their query, refused with 400 when forged or damaged."""
 
+import logging
+
 import pytest
 
 from api.config import ApiSettings
@@ -76,11 +78,16 @@ def test_the_configured_secret_signs_page_tokens() -> None:
     assert page_token_key(settings) == b"a-secret-of-the-operator"
 
 
-def test_without_a_secret_the_key_is_derived_from_the_api_tokens() -> None:
-    """Every replica with the same tokens signs alike; the key is none of the tokens."""
-    first = page_token_key(ApiSettings(token="t", tokens={"alice": "a"}))
+def test_without_a_secret_each_process_signs_with_a_random_key_and_warns(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Never derived from the API tokens: a restarted API (or another replica) with the same
+    tokens does not accept the tokens of this one."""
+    with caplog.at_level(logging.WARNING, logger="api"):
+        first = page_token_key(ApiSettings(token="t", tokens={"alice": "a"}))
     again = page_token_key(ApiSettings(token="t", tokens={"alice": "a"}, page_token_secret=""))
-    other = page_token_key(ApiSettings(token="t2", tokens={"alice": "a"}))
-    assert first == again != other
-    assert first not in (b"t", b"a", b"t2")
-    assert len(first) == 32
+    assert len(first) == len(again) == 32
+    assert first != again and first not in (b"t", b"a")
+    refused(issue_page_token(CONTINUATION, QUERY, first), key=again)
+    assert "SAGA_API_PAGE_TOKEN_SECRET is not set" in caplog.text
+    assert "do not survive a restart nor work across API replicas" in caplog.text

@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from http_contract.errors import DomainError
+from http_contract.order_states import OrderState
 from participants.accounting.models import (
     AUTHORIZATION_CHANGES,
     Account,
@@ -34,7 +35,6 @@ from participants.orders.models import (
     LineItemIn,
     Order,
     OrderCreate,
-    OrderState,
     ReplicaRestaurant,
 )
 from tests.support.participants import MENU

@@ -6,27 +6,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-from sqlalchemy import Engine, StaticPool
-from sqlmodel import Session, create_engine, select
+from sqlalchemy import Engine
+from sqlmodel import Session, select
 
 from event_feed.subscriber import Event
-from storage.engines import create_tables
 from views.order_history.feeds import HANDLERS
-from views.order_history.models import TABLES, KnownRestaurant, OrderHistory, is_complete
+from views.order_history.models import KnownRestaurant, OrderHistory, is_complete
 from views.order_history.projector import apply_order
 
 START = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 Feeds = dict[str, list[Event]]
-
-
-@pytest.fixture
-def engine() -> Iterator[Engine]:
-    """An in-memory database: real SQL, no disk, so hundreds of interleavings stay fast."""
-    engine = create_engine("sqlite://", poolclass=StaticPool)
-    create_tables(engine, TABLES)
-    yield engine
-    engine.dispose()
 
 
 def at(second: int) -> str:

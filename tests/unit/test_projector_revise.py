@@ -1,27 +1,17 @@
 """The order history follows a Revise Order saga: the lock, then the new line items and total."""
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from sqlalchemy import Engine, StaticPool
-from sqlmodel import Session, create_engine
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from event_feed.subscriber import Event
-from storage.engines import create_tables
+from http_contract.order_states import OrderState
 from views.order_history.feeds import HANDLERS
-from views.order_history.models import TABLES, OrderHistory, OrderState
+from views.order_history.models import OrderHistory
 
 OLD = [{"menu_item_id": "m1", "name": "Dal", "quantity": 2, "price_cents": 1200}]
 NEW = [{"menu_item_id": "m1", "name": "Dal", "quantity": 3, "price_cents": 1200}]
-
-
-@pytest.fixture
-def engine() -> Iterator[Engine]:
-    engine = create_engine("sqlite://", poolclass=StaticPool)
-    create_tables(engine, TABLES)
-    yield engine
-    engine.dispose()
 
 
 def event(seq: int, event_type: str, payload: dict[str, Any]) -> Event:

@@ -1,16 +1,17 @@
-"""`make run` refuses a port another process listens on, and writes its token file private."""
+"""`make run` refuses a port another process listens on, and writes its generated secrets (API
+token, page-token secret) private."""
 
 import os
 import socket
 import stat
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from scripts import run_stack
-from scripts.stack import Service
+from scripts.stack import Service, stack
 
 
 @pytest.fixture
@@ -34,12 +35,23 @@ def test_a_free_port_is_accepted() -> None:
     run_stack.ensure_free(Service("orders", ["true"], port))
 
 
-def test_the_token_file_is_private_from_its_first_byte(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("keep", "file_setting", "variable"),
+    [
+        (run_stack.api_token, "TOKEN_FILE", "SAGA_API_TOKEN"),
+        (run_stack.page_token_secret, "PAGE_TOKEN_SECRET_FILE", "SAGA_API_PAGE_TOKEN_SECRET"),
+    ],
+)
+def test_a_generated_secret_is_kept_private_from_its_first_byte(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    keep: Callable[[], str],
+    file_setting: str,
+    variable: str,
 ) -> None:
-    token_file = tmp_path / "api-token"
-    monkeypatch.setattr(run_stack, "TOKEN_FILE", token_file)
-    monkeypatch.delenv("SAGA_API_TOKEN", raising=False)
+    secret_file = tmp_path / "secret"
+    monkeypatch.setattr(run_stack, file_setting, secret_file)
+    monkeypatch.delenv(variable, raising=False)
 
     def no_late_chmod(*_: object, **__: object) -> None:
         raise AssertionError("the file must be created private, not made private afterwards")
@@ -47,13 +59,20 @@ def test_the_token_file_is_private_from_its_first_byte(
     monkeypatch.setattr(Path, "chmod", no_late_chmod)
     old_umask = os.umask(0)
     try:
-        token = run_stack.api_token()
+        secret = keep()
     finally:
         os.umask(old_umask)
-    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
-    assert token_file.read_text().strip() == token
-    assert run_stack.api_token() == token
-    assert [path.name for path in tmp_path.iterdir()] == ["api-token"]
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    assert secret_file.read_text().strip() == secret
+    assert keep() == secret
+    assert [path.name for path in tmp_path.iterdir()] == ["secret"]
+    monkeypatch.setenv(variable, "from-the-environment")
+    assert keep() == "from-the-environment"
+
+
+def test_make_run_gives_the_api_its_page_token_secret() -> None:
+    [api] = [service for service in stack("a-token", "a-secret") if service.name == "api"]
+    assert api.env == {"SAGA_API_TOKEN": "a-token", "SAGA_API_PAGE_TOKEN_SECRET": "a-secret"}
 
 
 def test_the_env_file_with_its_secrets_is_never_committed() -> None:

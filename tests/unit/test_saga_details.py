@@ -4,14 +4,7 @@ from datetime import UTC, datetime
 
 from workflows.create_order import CREATE_ORDER
 from workflows.details import LINE_LIMIT, current_details
-from workflows.state import (
-    ErrorInfo,
-    OperatorAction,
-    SagaState,
-    SagaStatus,
-    StepState,
-    StepStatus,
-)
+from workflows.state import ErrorInfo, OperatorAction, SagaState, SagaStatus, StepState, StepStatus
 
 STARTED = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

@@ -1,7 +1,6 @@
 """The view's tables and the shapes it answers with."""
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
@@ -12,15 +11,6 @@ from event_feed.dead_letters import DeadLetter
 from event_feed.subscriber import SubscriptionCursor
 from storage.engines import table_of
 from storage.utc import as_utc
-
-
-class OrderState(StrEnum):
-    APPROVAL_PENDING = "APPROVAL_PENDING"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
-    CANCEL_PENDING = "CANCEL_PENDING"
-    CANCELLED = "CANCELLED"
-    REVISION_PENDING = "REVISION_PENDING"
 
 
 def _seq_column() -> Any:

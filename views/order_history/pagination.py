@@ -7,9 +7,10 @@ from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
+from http_contract.order_states import OrderState
 from http_contract.page_tokens import invalid_page_token, issue, read
 from storage.utc import as_utc
-from views.order_history.models import OrderHistory, OrderState
+from views.order_history.models import OrderHistory
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

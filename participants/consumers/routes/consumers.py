@@ -31,15 +31,9 @@ router = aggregate_router(
 def change_status(
     consumer_id: str, change: StatusChange, session: SessionDep, key: CommandKey
 ) -> JSONResponse:
-    """Suspend or reactivate a consumer."""
-
-    def apply() -> Answer:
-        consumer = CONSUMERS.load(session, consumer_id, for_update=True)
-        if consumer.change_status(change.status):
-            CONSUMERS.save(session, consumer, "ConsumerStatusChanged")
-        return 200, consumer.public()
-
-    return run_idempotent(session, key, apply)
+    """Suspend or reactivate a consumer; no event when its status stays the same."""
+    apply = lambda consumer: consumer.change_status(change.status)  # noqa: E731
+    return CONSUMERS.forward(session, key, consumer_id, apply, "ConsumerStatusChanged")
 
 
 @router.post("/{consumer_id}/verify", responses={200: {"model": Verification}})

@@ -28,7 +28,5 @@ router = aggregate_router(
 def update_restaurant(
     restaurant_id: str, patch: RestaurantUpdate, session: SessionDep, key: CommandKey
 ) -> JSONResponse:
-    def revise(restaurant: Restaurant) -> None:
-        restaurant.revise(patch)
-
+    revise = lambda restaurant: restaurant.revise(patch)  # noqa: E731
     return RESTAURANTS.forward(session, key, restaurant_id, revise, "RestaurantUpdated")

@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from http_contract.order_states import OrderState
 from service_app.web import ReadSessionDep
 from views.order_history.config import Settings
-from views.order_history.models import OrderPage, OrderState, to_view
+from views.order_history.models import OrderPage, to_view
 from views.order_history.pagination import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
