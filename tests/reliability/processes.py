@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO
 
 import httpx
+from temporalio.client import Client
 
 from tests.support.eventually import eventually_async
 
@@ -84,6 +85,16 @@ class Process:
 async def port_open(process: Process) -> None:
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", process.port)) == 0, f"{process.name}: port closed"
+
+
+async def serving(process: Process) -> None:
+    """A Temporal server opens its port before its frontend is healthy: ready once a client
+    connects (the SDK checks the frontend's health on connect)."""
+    await port_open(process)
+    try:
+        await Client.connect(f"127.0.0.1:{process.port}")
+    except RuntimeError as error:  # "Failed client connect: ... Frontend is not healthy yet"
+        raise AssertionError(f"{process.name}: {error}") from error
 
 
 async def healthy(process: Process) -> None:

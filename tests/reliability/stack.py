@@ -14,7 +14,7 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
 from scripts.stack import temporal_dev_server
-from tests.reliability.processes import Process, healthy, port_open
+from tests.reliability.processes import Process, healthy, serving
 from tests.support.servers import free_port
 
 TOKEN = "reliability-token"
@@ -84,7 +84,7 @@ class ProcessStack:
     def _process(
         self, name: str, command: list[str], env: dict[str, str], port: int = 0
     ) -> Process:
-        ready = port_open if name == "temporal" else healthy
+        ready = serving if name == "temporal" else healthy
         return Process(name, command, env, self.folder / "logs", ready, port)
 
     def _temporal(self) -> Process:
