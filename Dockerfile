@@ -14,6 +14,8 @@ COPY pyproject.toml ./
 COPY worker.py ./
 COPY activities ./activities
 COPY api ./api
+COPY audit ./audit
+COPY cli ./cli
 COPY event_feed ./event_feed
 COPY http_contract ./http_contract
 COPY participant_commands ./participant_commands
@@ -21,6 +23,7 @@ COPY service_app ./service_app
 COPY storage ./storage
 COPY temporal_client ./temporal_client
 COPY migrations ./migrations
+COPY observability ./observability
 COPY participants ./participants
 COPY views ./views
 COPY workflows ./workflows
