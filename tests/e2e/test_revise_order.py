@@ -256,14 +256,24 @@ async def test_of_two_concurrent_revisions_one_starts(stack: Stack, api: httpx.A
     assert (await saga_ends(api, f"revise-order-{order_id}-1"))["status"] == "COMPLETED"
 
 
+UNKNOWN_ITEM = [{"menu_item_id": "sushi", "quantity": 1}]
+
+
+async def compensated_revision(
+    stack: Stack, api: httpx.AsyncClient, key: str | None = None
+) -> tuple[World, str, str]:
+    """An approved order whose first revision (an unknown menu item) ended COMPENSATED."""
+    world = await new_world(stack.http, stack.participants)
+    order_id = await approved_order(api, world)
+    saga_id = (await revise(api, order_id, UNKNOWN_ITEM, key=key)).json()["saga_id"]
+    assert (await saga_ends(api, saga_id))["status"] == "COMPENSATED"
+    return world, order_id, saga_id
+
+
 async def test_a_compensated_revision_is_tried_again_as_a_new_attempt(
     stack: Stack, api: httpx.AsyncClient
 ) -> None:
-    world = await new_world(stack.http, stack.participants)
-    order_id = await approved_order(api, world)
-    unknown = [{"menu_item_id": "sushi", "quantity": 1}]
-    saga_id = (await revise(api, order_id, unknown)).json()["saga_id"]
-    assert (await saga_ends(api, saga_id))["status"] == "COMPENSATED"
+    world, order_id, saga_id = await compensated_revision(stack, api)
 
     again = await revise(api, order_id, items(world, (1, 1)))
 
@@ -278,14 +288,10 @@ async def test_a_compensated_revision_is_tried_again_as_a_new_attempt(
 async def test_a_repeated_request_answers_the_compensated_attempt(
     stack: Stack, api: httpx.AsyncClient
 ) -> None:
-    world = await new_world(stack.http, stack.participants)
-    order_id = await approved_order(api, world)
-    unknown = [{"menu_item_id": "sushi", "quantity": 1}]
     key = unique("k")
-    saga_id = (await revise(api, order_id, unknown, key=key)).json()["saga_id"]
-    assert (await saga_ends(api, saga_id))["status"] == "COMPENSATED"
+    _, order_id, saga_id = await compensated_revision(stack, api, key)
 
-    repeat = await revise(api, order_id, unknown, key=key)
+    repeat = await revise(api, order_id, UNKNOWN_ITEM, key=key)
 
     assert repeat.status_code == 202, repeat.text
     assert (repeat.json()["saga_id"], repeat.json()["status"]) == (saga_id, "COMPENSATED")
