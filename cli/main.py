@@ -79,7 +79,9 @@ async def list_sagas(
         )
     console.print(render.saga_list(page["sagas"]))
     if page.get("next_page_token"):
-        console.print(f"next page: --page-token {page['next_page_token']}", highlight=False)
+        # On one line whatever the terminal's width: the token is copied whole, never folded.
+        token = page["next_page_token"]
+        console.print(f"next page: --page-token {token}", highlight=False, soft_wrap=True)
 
 
 @app.command()

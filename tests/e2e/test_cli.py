@@ -59,7 +59,9 @@ async def test_list_shows_the_sagas_of_a_type_and_status(
     assert result.exit_code == 0 and saga_id not in result.output
 
 
-async def test_list_pages(stack: Stack, api: httpx.AsyncClient, saga: Saga) -> None:
+async def test_list_pages(stack: Stack, api: httpx.AsyncClient) -> None:
+    """On an 80-column terminal too: the next page's token is printed on one line, whole."""
+    saga = Saga(stack, columns=80)
     for _ in range(2):
         await completed_saga(stack, api)
     result = await saga("list", "--page-size", "1")

@@ -16,6 +16,7 @@ class Saga:
     stack: Stack
     token: str | None = TOKEN
     url: str | None = None
+    columns: int = 250  # wide enough that rich never wraps a saga id
 
     def env(self) -> dict[str, str | None]:
         p = self.stack.participants
@@ -27,7 +28,7 @@ class Saga:
             "SAGA_LOAD_ORDERS_URL": p.orders.url,
             "SAGA_LOAD_KITCHEN_URL": p.kitchen.url,
             "SAGA_LOAD_ACCOUNTING_URL": p.accounting.url,
-            "COLUMNS": "250",  # wide enough that rich never wraps a saga id
+            "COLUMNS": str(self.columns),
         }
 
     async def __call__(self, *args: str) -> Result:
