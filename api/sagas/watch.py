@@ -25,6 +25,10 @@ CHANGES = {
     EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
     EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
 }
+# The saga's status changes only with its SagaStatus search attribute (the engine upserts it on
+# every change) or at the end of the run: a client waiting for the saga to settle need not read
+# the memo after each step.
+STATUS_CHANGES = CHANGES - {EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED}
 SETTLED = {*CLOSED_STATUSES, SagaStatus.NEEDS_ATTENTION}
 
 
@@ -40,10 +44,10 @@ async def current(client: Client, saga_id: str) -> tuple[SagaState, int, str]:
 
 
 async def changes(
-    client: Client, saga_id: str, first: SagaState | None = None
+    client: Client, saga_id: str, first: SagaState | None = None, kinds: set[Any] = CHANGES
 ) -> AsyncIterator[SagaState]:
-    """The saga's state now, then again after every history event that may change it, until
-    the saga is closed."""
+    """The saga's state now, then again after every history event of `kinds` (by default every
+    one that may change it), until the saga is closed."""
     state, seen, run_id = await current(client, saga_id)
     yield first or state
     if state.status in CLOSED_STATUSES:
@@ -51,7 +55,7 @@ async def changes(
     handle = client.get_workflow_handle(saga_id, run_id=run_id)
     with temporal_errors():
         async for event in handle.fetch_history_events(wait_new_event=True):
-            if event.event_id <= seen or event.event_type not in CHANGES:
+            if event.event_id <= seen or event.event_type not in kinds:
                 continue
             state, seen, _ = await current(client, saga_id)
             yield state
@@ -64,7 +68,7 @@ async def settled(client: Client, saga_id: str, seconds: float) -> SagaState:
     `seconds` the state then."""
     try:
         async with asyncio.timeout(seconds):
-            async for state in changes(client, saga_id):
+            async for state in changes(client, saga_id, kinds=STATUS_CHANGES):
                 if state.status in SETTLED:
                     return state
     except TimeoutError:

@@ -43,6 +43,18 @@ async def test_a_long_poll_answers_after_its_time_with_the_running_saga(
     assert waited >= 1
 
 
+async def test_a_long_poll_answers_when_the_saga_needs_attention(
+    stack: Stack, api: httpx.AsyncClient, faults: Faults
+) -> None:
+    """NEEDS_ATTENTION settles a long poll like a closed saga: an operator is waited for."""
+    world = await new_world(stack.http, stack.participants, credit_cents=100)  # card declined
+    await faults.add(stack.participants.kitchen, r"/tickets/.*/reject", status=503)
+    accepted = await place_order(api, world.order((0, 1)))
+    saga, waited = await long_poll(api, accepted["saga_id"], 60)
+    assert saga["status"] == "NEEDS_ATTENTION", saga
+    assert waited < 30
+
+
 async def sse(
     api: httpx.AsyncClient, saga_id: str, opened: Callable[[], Awaitable[None]] | None = None
 ) -> list[Json]:
