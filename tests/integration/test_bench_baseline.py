@@ -1,0 +1,80 @@
+"""The benchmark's hand-written baseline runs the same saga as the engine's newest Create Order
+version: verify consumer and create ticket together, then compensation in reverse on a
+rejection. On a real dev server, with test doubles for the activities."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from temporalio.client import Client
+
+from bench.workflows import BenchOrder, HandWrittenCreateOrder
+from tests.support.doubles import Doubles, reject, succeed
+from tests.support.eventually import eventually_async
+from worker import WorkerSettings, build_worker
+from workflows.create_order import CREATE_ORDER_V2
+from workflows.registry import SAGAS
+from workflows.state import StepCall
+
+VERIFY, TICKET = "consumers.verify_consumer", "kitchen.create_ticket"
+
+
+@pytest.fixture
+async def run(temporal_client: Client, doubles: Doubles) -> AsyncIterator[Any]:
+    task_queue = f"baseline-{uuid.uuid4().hex}"
+    settings = WorkerSettings(graceful_shutdown_seconds=0)
+    workflows = [HandWrittenCreateOrder]
+    async with build_worker(temporal_client, task_queue, doubles.activities(), settings, workflows):
+
+        async def ran() -> str:
+            order = BenchOrder(
+                uuid.uuid4().hex, "ann", "r1", [{"menu_item_id": "dal", "quantity": 1}]
+            )
+            handle = await temporal_client.start_workflow(
+                HandWrittenCreateOrder.run, order, id=f"baseline-{order.order_id}",
+                task_queue=task_queue,
+            )  # fmt: skip
+            return await asyncio.wait_for(handle.result(), timeout=30)
+
+        yield ran
+
+
+def meets(doubles: Doubles, partner: str) -> Any:
+    """Answer only once `partner` was called too: the two run at the same time."""
+
+    async def met(call: StepCall, attempt: int) -> dict[str, Any]:
+        async def partner_called() -> None:
+            assert doubles.attempts(partner) > 0
+
+        await eventually_async(partner_called, timeout=5)
+        return await succeed(call, attempt)
+
+    return met
+
+
+def test_the_baseline_follows_the_engines_newest_create_order() -> None:
+    assert SAGAS.types["CreateOrder"].newest is CREATE_ORDER_V2
+    assert [step.group is not None for step in CREATE_ORDER_V2.steps[1:3]] == [True, True]
+
+
+async def test_verify_consumer_and_create_ticket_run_together(run: Any, doubles: Doubles) -> None:
+    doubles.behaviours |= {VERIFY: meets(doubles, TICKET), TICKET: meets(doubles, VERIFY)}
+    assert await run() == "COMPLETED"
+    actions = doubles.roles("action")
+    assert actions[0] == "create_order" and set(actions[1:3]) == {
+        "verify_consumer",
+        "create_ticket",
+    }
+    assert actions[3:] == ["authorize_card", "approve_ticket", "approve_order"]
+    assert doubles.roles("compensation") == []
+
+
+async def test_a_rejected_member_lets_its_partner_finish_then_compensates_in_reverse(
+    run: Any, doubles: Doubles
+) -> None:
+    doubles.behaviours |= {VERIFY: reject("consumer_rejected"), TICKET: meets(doubles, VERIFY)}
+    assert await run() == "COMPENSATED"
+    assert doubles.attempts("accounting.authorize_card") == 0
+    assert doubles.roles("compensation") == ["create_ticket", "create_order"]
