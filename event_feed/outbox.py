@@ -60,15 +60,23 @@ class EventPage(BaseModel):
     last_seq: int
 
 
+_INSERT = insert(OutboxEvent)  # built once; each call only binds its row
+
+
 def record_event(
     session: Session, event_type: str, aggregate_type: str, aggregate_id: str, payload: Any
 ) -> None:
-    """Add a domain event to the current transaction; waiting feed readers wake when it commits."""
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        session.execute(_LOCK_AND_NOTIFY, {"id": AdvisoryLock.OUTBOX})
+    """Add a domain event to the current transaction; waiting feed readers wake when it commits.
+
+    The session's pending changes are written first, then the event (Core, on the session's
+    connection: the row is never read back, so it needs no ORM object to track). On PostgreSQL
+    the sequence lock comes after the change's own writes, as it always has: a writer waiting
+    for a row another transaction holds never holds the lock that one waits for."""
+    session.flush()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK_AND_NOTIFY, {"id": AdvisoryLock.OUTBOX})
     notify_on_commit(session)
-    # One INSERT statement: the row is never read back, so it needs no ORM object to track.
     row = {
         "event_type": event_type,
         "aggregate_type": aggregate_type,
@@ -76,7 +84,7 @@ def record_event(
         "payload": payload,
         "created_at": utcnow(),
     }
-    session.execute(insert(OutboxEvent).values(row))
+    connection.execute(_INSERT, row)
 
 
 def read_events(session: Session, after: int, limit: int) -> list[OutboxEvent]:
