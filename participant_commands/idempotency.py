@@ -134,7 +134,7 @@ def claim(
     return connection.execute(statement, row).first() is not None
 
 
-def _stored(session: Session, key: str) -> Row[Any] | None:
+def _stored(session: Session, key: str) -> Row[Any, Any, Any] | None:
     """The key's status code, body and fingerprint, if it has a record."""
     return session.connection().execute(_STORED, {"key": key}).first()
 
