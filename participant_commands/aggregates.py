@@ -6,10 +6,12 @@ after the change; every command runs once per idempotency key (`run_idempotent`)
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Generic, Protocol, TypeVar
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy import Select, bindparam, literal_column, select
 from sqlmodel import Session
 
 from event_feed.outbox import record_event
@@ -23,6 +25,7 @@ from participant_commands.idempotency import (
     run_idempotent,
 )
 from participant_commands.state_changes import Given, StateChange
+from storage.engines import table_of
 
 
 class Record(Protocol):
@@ -55,8 +58,17 @@ class Aggregate(Generic[R]):
         return record
 
     def ensure_new(self, session: Session, record_id: str | None) -> None:
-        if record_id is not None and session.get(self.model, record_id) is not None:
+        if record_id is None:
+            return
+        session.flush()  # a record added but not yet written exists too
+        if session.connection().execute(self._exists, {"id": record_id}).first() is not None:
             raise Conflict(f"{self.kind}_exists", self._say(self.exists, record_id))
+
+    @cached_property
+    def _exists(self) -> Select[Any]:
+        """Whether a record has this id: one Core statement, no record loaded."""
+        table = table_of(self.model)  # type: ignore[arg-type]
+        return select(literal_column("1")).where(table.c[self.id_field] == bindparam("id"))
 
     def save(self, session: Session, record: R, event_type: str, /, **context: Any) -> BaseModel:
         """Add `record` and its event (the public record and `context`); answer the public record."""
