@@ -152,15 +152,25 @@ def _replay(session: Session, key: Idempotency) -> JSONResponse:
 
 
 def _answer(session: Session, command: Callable[[], Answer]) -> Answer:
-    """The command's answer; a refusal undoes what the command did, but not the key's claim."""
-    savepoint = session.begin_nested()
+    """The command's answer; a refusal undoes what the command did, but not the key's claim.
+
+    The savepoint is issued in SQL, not through the session: commands write their records and
+    events with Core statements (participant_commands.rows), so the session holds nothing of its
+    own to restore; what it does hold after a refusal (a record it loaded) is forgotten."""
+    connection = session.connection()
+    connection.exec_driver_sql(f"SAVEPOINT {_SAVEPOINT}")
     try:
         status, body = command()
     except DomainError as error:
-        savepoint.rollback()
+        connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+        session.expunge_all()
         return error.status, error.body()
-    savepoint.commit()
+    session.flush()  # anything the command left in the session is written inside the savepoint
+    connection.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
     return status, _json(body)
+
+
+_SAVEPOINT = "command"
 
 
 def _json(body: Any) -> Any:

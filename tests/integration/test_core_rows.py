@@ -1,9 +1,14 @@
 """An aggregate's records read and written with Core: a write sets only the columns its command
-set, and a record read and written back unchanged is not written at all."""
+set, a record read and written back unchanged is not written at all, and a command refused after
+it wrote leaves nothing behind but its key's stored refusal."""
 
 from sqlalchemy import Engine, event, update
 from sqlmodel import Session
 
+from event_feed.outbox import read_events
+from http_contract.errors import Conflict
+from http_contract.headers import IDEMPOTENT_REPLAYED
+from participant_commands.idempotency import Answer, Idempotency, run_idempotent
 from participant_commands.tables import SHARED_TABLES
 from participants.kitchen.models import Ticket, TicketState
 from participants.kitchen.routes.tickets import TICKETS
@@ -52,4 +57,25 @@ def test_a_record_written_back_unchanged_is_not_written(
         TICKETS.save(session, TICKETS.load(session, "o-1"), "TicketSeen")
         session.commit()
     assert not [statement for statement in statements if statement.startswith("UPDATE ticket")]
+    engine.dispose()
+
+
+def test_a_refusal_undoes_what_the_command_wrote_but_keeps_the_key(
+    database_factory: DatabaseFactory,
+) -> None:
+    engine = ticket_table(database_factory)
+
+    def write_then_refuse() -> Answer:
+        TICKETS.save(session, Ticket(order_id="o-1", restaurant_id="r-1"), "TicketCreated")
+        raise Conflict("ticket_not_wanted", "refused after writing")
+
+    with Session(engine) as session:
+        answer = run_idempotent(session, Idempotency("k-1", "f"), write_then_refuse)
+    assert answer.status_code == 409
+    with Session(engine) as session:
+        assert TICKETS.fetch(session, "o-1") is None
+        assert read_events(session, 0, 10) == []
+        replay = run_idempotent(session, Idempotency("k-1", "f"), write_then_refuse)
+    assert (replay.status_code, replay.headers[IDEMPOTENT_REPLAYED]) == (409, "true")
+    assert replay.body == answer.body
     engine.dispose()
