@@ -11,17 +11,29 @@ serve one database (commits are announced with NOTIFY); on SQLite, one process p
 """
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
-from sqlalchemy import JSON, BigInteger, Column, Engine, Integer, insert, text
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Engine,
+    Integer,
+    Row,
+    bindparam,
+    insert,
+    select,
+    text,
+)
+from sqlmodel import Field, Session, SQLModel
 from starlette.concurrency import run_in_threadpool
 
 from event_feed.commits import CHANNEL, CommitSignal, notify_on_commit, signal_of
-from storage.engines import UtcDateTime, read_only
+from storage.engines import UtcDateTime, read_only, table_of
 from storage.locks import AdvisoryLock
 from storage.utc import utcnow
 
@@ -60,15 +72,23 @@ class EventPage(BaseModel):
     last_seq: int
 
 
+_INSERT = insert(OutboxEvent)  # built once; each call only binds its row
+
+
 def record_event(
     session: Session, event_type: str, aggregate_type: str, aggregate_id: str, payload: Any
 ) -> None:
-    """Add a domain event to the current transaction; waiting feed readers wake when it commits."""
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        session.execute(_LOCK_AND_NOTIFY, {"id": AdvisoryLock.OUTBOX})
+    """Add a domain event to the current transaction; waiting feed readers wake when it commits.
+
+    The session's pending changes are written first, then the event (Core, on the session's
+    connection: the row is never read back, so it needs no ORM object to track). On PostgreSQL
+    the sequence lock comes after the change's own writes, as it always has: a writer waiting
+    for a row another transaction holds never holds the lock that one waits for."""
+    session.flush()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK_AND_NOTIFY, {"id": AdvisoryLock.OUTBOX})
     notify_on_commit(session)
-    # One INSERT statement: the row is never read back, so it needs no ORM object to track.
     row = {
         "event_type": event_type,
         "aggregate_type": aggregate_type,
@@ -76,20 +96,29 @@ def record_event(
         "payload": payload,
         "created_at": utcnow(),
     }
-    session.execute(insert(OutboxEvent).values(row))
+    connection.execute(_INSERT, row)
 
 
-def read_events(session: Session, after: int, limit: int) -> list[OutboxEvent]:
-    seq = col(OutboxEvent.seq)
-    query = select(OutboxEvent).where(seq > after).order_by(seq).limit(limit)
-    return list(session.exec(query))
+_TABLE = table_of(OutboxEvent)
+_AFTER = (
+    select(*_TABLE.columns)
+    .where(_TABLE.c.seq > bindparam("after"))
+    .order_by(_TABLE.c.seq)
+    .limit(bindparam("limit"))
+)
+
+
+def read_events(session: Session, after: int, limit: int) -> Sequence[Row[Any]]:
+    """The events after `after`, in sequence order: plain rows (Core, built once), no ORM objects."""
+    return session.connection().execute(_AFTER, {"after": after, "limit": limit}).all()
 
 
 def read_page(engine: Engine, after: int, limit: int) -> EventPage:
     with Session(read_only(engine)) as session:
         rows = read_events(session, after, limit)
-        events = [EventOut.model_validate(row, from_attributes=True) for row in rows]
-    return EventPage(events=events, last_seq=events[-1].seq if events else after)
+    # The rows are the table's typed columns already: no validation to run again.
+    events = [EventOut.model_construct(**row._mapping) for row in rows]
+    return EventPage.model_construct(events=events, last_seq=events[-1].seq if events else after)
 
 
 # A waiting poll re-reads this often even without a wake-up: a safety net only (every commit of

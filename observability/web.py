@@ -3,11 +3,13 @@
 when tracing is on."""
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from observability.context import from_idempotency_key, saga_context
 from observability.feeds import feed_lag
@@ -50,20 +52,7 @@ def instrument_app(app: FastAPI, saga_calls: bool = True) -> AppMetrics:
     app.state.metrics = metrics = AppMetrics()
     metrics.refreshers.append(feed_lag(app, metrics))
     app.include_router(metrics_router())
-
-    @app.middleware("http")
-    async def observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.monotonic()
-        key = request.headers.get("idempotency-key") if saga_calls else None
-        with saga_context(**from_idempotency_key(key)):
-            response = await call_next(request)
-        route = route_of(request)
-        metrics.requests.labels(request.method, route, str(response.status_code)).observe(
-            time.monotonic() - started
-        )
-        return response
+    app.add_middleware(Observe, metrics=metrics, saga_calls=saga_calls)
 
     tracer_provider = provider()
     if tracer_provider is not None:
@@ -71,6 +60,46 @@ def instrument_app(app: FastAPI, saga_calls: bool = True) -> AppMetrics:
             app, tracer_provider=tracer_provider, excluded_urls=excluded_urls()
         )
     return metrics
+
+
+class Observe:
+    """Times each HTTP request into `metrics` by route template and status, with the saga fields
+    of its Idempotency-Key on every log line written meanwhile. Plain ASGI: Starlette's
+    `BaseHTTPMiddleware` would run each request in a task of its own and relay its response
+    through a stream, work every call paid for."""
+
+    def __init__(self, app: ASGIApp, metrics: AppMetrics, saga_calls: bool) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.saga_calls = saga_calls
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.monotonic()
+        status: list[int] = []
+
+        async def send_status(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        key = _header(scope, b"idempotency-key") if self.saga_calls else None
+        with saga_context(**from_idempotency_key(key)):
+            await self.app(scope, receive, send_status)
+        if status:
+            route = str(getattr(scope.get("route"), "path", "unmatched"))
+            self.metrics.requests.labels(scope["method"], route, str(status[0])).observe(
+                time.monotonic() - started
+            )
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
 
 
 def route_of(request: Request) -> str:

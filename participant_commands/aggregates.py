@@ -6,6 +6,7 @@ after the change; every command runs once per idempotency key (`run_idempotent`)
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Generic, Protocol, TypeVar
 
 from fastapi.responses import JSONResponse
@@ -22,6 +23,7 @@ from participant_commands.idempotency import (
     refuse_late_action,
     run_idempotent,
 )
+from participant_commands.rows import Rows
 from participant_commands.state_changes import Given, StateChange
 
 
@@ -49,18 +51,37 @@ class Aggregate(Generic[R]):
     changes: Mapping[str, StateChange] = field(default_factory=dict)
 
     def load(self, session: Session, record_id: str, *, for_update: bool = False) -> R:
-        record = session.get(self.model, record_id, with_for_update=for_update)
+        record = self.fetch(session, record_id, for_update=for_update)
         if record is None:
             raise NotFound(f"{self.kind}_not_found", self._say(self.missing, record_id))
         return record
 
+    def fetch(self, session: Session, record_id: str, *, for_update: bool = False) -> R | None:
+        """The record with this id, or None: read with Core, in the session's transaction, and
+        written back by `save` (no session tracks it). `for_update` locks it on PostgreSQL."""
+        session.flush()  # what the session holds is written first, as a query would
+        record: R | None = self._rows.fetch(session.connection(), record_id, for_update=for_update)
+        return record
+
     def ensure_new(self, session: Session, record_id: str | None) -> None:
-        if record_id is not None and session.get(self.model, record_id) is not None:
+        if record_id is None:
+            return
+        session.flush()
+        if self._rows.has(session.connection(), record_id):
             raise Conflict(f"{self.kind}_exists", self._say(self.exists, record_id))
 
+    @cached_property
+    def _rows(self) -> Rows:
+        return Rows(self.model, self.id_field)  # type: ignore[arg-type]
+
     def save(self, session: Session, record: R, event_type: str, /, **context: Any) -> BaseModel:
-        """Add `record` and its event (the public record and `context`); answer the public record."""
-        session.add(record)
+        """Write `record` and its event (the public record and `context`); answer the public
+        record. A new record, or one read by `fetch`, is written with Core; one a session
+        loaded is left to that session."""
+        if Rows.is_ours(record):
+            self._rows.write(session.connection(), record)
+        else:
+            session.add(record)
         public = record.public()
         payload = public.model_dump(mode="json") | context
         record_event(session, event_type, self.kind, getattr(record, self.id_field), payload)
@@ -125,7 +146,7 @@ class Aggregate(Generic[R]):
     def _change_or_refuse(
         self, session: Session, record_id: str, change: StateChange, given: Given
     ) -> Answer:
-        record: Any = session.get(self.model, record_id, with_for_update=True)
+        record: Any = self.fetch(session, record_id, for_update=True)
         if record is None:
             raise Conflict(change.refusal, self._say(self.missing, record_id))
         self.change(change.path, record, given)
@@ -146,8 +167,8 @@ class Aggregate(Generic[R]):
             if refuse_late_action(
                 session, compensation_key
             ):  # the action never ran and now never will
-                return 200, self._nothing_undone(session.get(self.model, record_id), record_id)
-            record: Any = session.get(self.model, record_id, with_for_update=True)
+                return 200, self._nothing_undone(self.fetch(session, record_id), record_id)
+            record: Any = self.fetch(session, record_id, for_update=True)
             action_key = action_key_of(compensation_key)
             if action_key is not None and action_refused(session, action_key):
                 return 200, self._nothing_undone(record, record_id)

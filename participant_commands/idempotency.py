@@ -11,15 +11,16 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from sqlalchemy import JSON, Column, update
+from pydantic import BaseModel
+from sqlalchemy import JSON, Column, Insert, Row, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Field, Session, SQLModel, col
+from sqlmodel import Field, Session, SQLModel
 
 from http_contract.errors import DomainError, error_body, rejection_headers
 from http_contract.header_params import IdempotencyKey
 from http_contract.headers import IDEMPOTENT_REPLAYED
-from storage.engines import UtcDateTime
+from storage.engines import UtcDateTime, table_of
 from storage.utc import utcnow
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,23 @@ class IdempotencyRecord(SQLModel, table=True):
     # claim on its action's key, which refuses whatever the late action asks.
     fingerprint: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+# The statements of the hot path, built once: SQLAlchemy Core on the session's connection, so a
+# call pays neither for building a statement nor for the ORM's handling of one.
+_TABLE = table_of(IdempotencyRecord)
+_CLAIMS: dict[str, Insert] = {
+    dialect: insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.key)
+    for dialect, insert in (("postgresql", postgres_insert), ("sqlite", sqlite_insert))
+}
+_ANSWER = (
+    update(_TABLE)
+    .where(_TABLE.c.key == bindparam("claimed"))
+    .values(status_code=bindparam("answer_status"), body=bindparam("answer_body"))
+)
+_STORED = select(_TABLE.c.status_code, _TABLE.c.body, _TABLE.c.fingerprint).where(
+    _TABLE.c.key == bindparam("key")
+)
 
 
 @dataclass(frozen=True)
@@ -86,10 +104,8 @@ def run_idempotent(
     if status == 404:  # nothing happened, and the record may exist later: the claim goes too
         session.rollback()
         return _respond(status, body)
-    session.execute(
-        update(IdempotencyRecord)
-        .where(col(IdempotencyRecord.key) == key.key)
-        .values(status_code=status, body=body)
+    session.connection().execute(
+        _ANSWER, {"claimed": key.key, "answer_status": status, "answer_body": body}
     )
     session.commit()
     return _respond(status, body)
@@ -106,8 +122,7 @@ def claim(
 
     On PostgreSQL the insert waits for a concurrent transaction that inserted the same key, then
     finds its row if it committed; on SQLite writers are serialised anyway."""
-    dialect = session.get_bind().dialect.name
-    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+    connection = session.connection()
     row = {
         "key": key,
         "status_code": status,
@@ -115,13 +130,18 @@ def claim(
         "fingerprint": fingerprint,
         "created_at": utcnow(),
     }
-    statement = insert(IdempotencyRecord).values(row).on_conflict_do_nothing()
-    return session.execute(statement.returning(col(IdempotencyRecord.key))).first() is not None
+    statement = _CLAIMS[connection.dialect.name]
+    return connection.execute(statement, row).first() is not None
+
+
+def _stored(session: Session, key: str) -> Row[Any, Any, Any] | None:
+    """The key's status code, body and fingerprint, if it has a record."""
+    return session.connection().execute(_STORED, {"key": key}).first()
 
 
 def _replay(session: Session, key: Idempotency) -> JSONResponse:
     """The first answer under this key - if it answered the same request."""
-    stored = session.get(IdempotencyRecord, key.key)
+    stored = _stored(session, key.key)
     session.commit()
     if stored is None:  # cannot happen: the key's row was there an instant ago and is never deleted
         raise RuntimeError(f"idempotency record {key.key} vanished")
@@ -132,15 +152,33 @@ def _replay(session: Session, key: Idempotency) -> JSONResponse:
 
 
 def _answer(session: Session, command: Callable[[], Answer]) -> Answer:
-    """The command's answer; a refusal undoes what the command did, but not the key's claim."""
-    savepoint = session.begin_nested()
+    """The command's answer; a refusal undoes what the command did, but not the key's claim.
+
+    The savepoint is issued in SQL, not through the session: commands write their records and
+    events with Core statements (participant_commands.rows), so the session holds nothing of its
+    own to restore; what it does hold after a refusal (a record it loaded) is forgotten."""
+    connection = session.connection()
+    connection.exec_driver_sql(f"SAVEPOINT {_SAVEPOINT}")
     try:
         status, body = command()
     except DomainError as error:
-        savepoint.rollback()
+        connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+        session.expunge_all()
         return error.status, error.body()
-    savepoint.commit()
-    return status, jsonable_encoder(body)
+    session.flush()  # anything the command left in the session is written inside the savepoint
+    connection.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+    return status, _json(body)
+
+
+_SAVEPOINT = "command"
+
+
+def _json(body: Any) -> Any:
+    """The answer as JSON types; a model is dumped directly (its JSON mode is what
+    jsonable_encoder would make of it, without walking the result again)."""
+    if isinstance(body, BaseModel):
+        return body.model_dump(mode="json", by_alias=True)
+    return jsonable_encoder(body)
 
 
 def _respond(status: int, body: Any, replayed: bool = False) -> JSONResponse:
@@ -161,7 +199,7 @@ def action_key_of(compensation_key: str | None) -> str | None:
 def action_refused(session: Session, action_key: str) -> bool:
     """Whether the action was answered with an error: then it changed nothing, and its
     compensation has nothing to undo whatever state the record is in now."""
-    stored = session.get(IdempotencyRecord, action_key)
+    stored = _stored(session, action_key)
     return stored is not None and stored.status_code >= 400
 
 

@@ -47,7 +47,7 @@ def verify(
     context = (details or VerifyRequest()).model_dump()
 
     def check() -> Answer:
-        consumer = verified(session.get(Consumer, consumer_id), consumer_id)
+        consumer = verified(CONSUMERS.fetch(session, consumer_id), consumer_id)
         CONSUMERS.save(session, consumer, "ConsumerVerified", **context)
         return 200, Verification(consumer_id=consumer.id)
 

@@ -5,11 +5,11 @@ from participant_commands.aggregates import Aggregate
 from participant_commands.routes import Creation, aggregate_router
 from participants.kitchen.models import (
     TICKET_CHANGES,
-    Restaurant,
     Ticket,
     TicketCreate,
     TicketPublic,
 )
+from participants.kitchen.routes.restaurants import RESTAURANTS
 
 TICKETS = Aggregate(
     Ticket,
@@ -22,7 +22,9 @@ TICKETS = Aggregate(
 
 CREATE = Creation(
     TicketCreate,
-    lambda session, command: Ticket.create(command, session.get(Restaurant, command.restaurant_id)),
+    lambda session, command: Ticket.create(
+        command, RESTAURANTS.fetch(session, command.restaurant_id)
+    ),
     "TicketCreated",
     id_from="order_id",
     summary="Step 3 of Create Order: the ticket waits in CREATE_PENDING until the card is authorized.",

@@ -3,6 +3,7 @@ order's state-change table."""
 
 from participant_commands.aggregates import Aggregate
 from participant_commands.routes import Creation, aggregate_router
+from participant_commands.rows import Rows
 from participants.orders.models import (
     ORDER_CHANGES,
     Order,
@@ -12,11 +13,12 @@ from participants.orders.models import (
 )
 
 ORDERS = Aggregate(Order, "order", changes=ORDER_CHANGES)
+REPLICA = Rows(ReplicaRestaurant, "id")
 
 CREATE = Creation(
     OrderCreate,
     lambda session, command: Order.place(
-        command, session.get(ReplicaRestaurant, command.restaurant_id)
+        command, REPLICA.fetch(session.connection(), command.restaurant_id, for_update=False)
     ),
     "OrderCreated",
     id_from="order_id",
