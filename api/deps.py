@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from temporalio.client import Client
 
 from api.config import ApiSettings, SagaSettings
+from api.sagas.projection import SagaProjection
 from api.sagas.starter import SagaStarter
 from http_contract.errors import DomainError
 from temporal_client.connection import TemporalSettings
@@ -38,7 +39,12 @@ def get_settings(request: Request) -> ApiSettings:
 def get_starter(request: Request) -> SagaStarter:
     state = request.app.state
     sagas: SagaSettings = state.saga_settings
-    return SagaStarter(state.temporal, sagas, state.temporal_settings.task_queue)
+    return SagaStarter(state.temporal, sagas, state.temporal_settings.task_queue, state.projection)
+
+
+def get_projection(request: Request) -> SagaProjection:
+    projection: SagaProjection = request.app.state.projection
+    return projection
 
 
 def get_temporal_settings(request: Request) -> TemporalSettings:
@@ -64,5 +70,6 @@ TemporalDep = Annotated[Client, Depends(get_temporal)]
 HttpDep = Annotated[httpx.AsyncClient, Depends(get_http)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 StarterDep = Annotated[SagaStarter, Depends(get_starter)]
+ProjectionDep = Annotated[SagaProjection, Depends(get_projection)]
 TemporalSettingsDep = Annotated[TemporalSettings, Depends(get_temporal_settings)]
 Caller = Annotated[str, Depends(authenticate)]

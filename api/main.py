@@ -17,6 +17,7 @@ from api.error_handlers import install_api_error_handlers
 from api.openapi import install_openapi
 from api.routes import audit, consumers, health, orders, revise, saga_types, sagas
 from api.routes.codec import install_codec
+from api.sagas.projection import ProjectionLimits, SagaProjection
 from http_contract.errors import error_body, install_error_handlers
 from observability.api import instrument_api, observe_client
 from temporal_client.connection import TemporalSettings, connect_temporal
@@ -41,8 +42,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         client = temporal_client or await connect_temporal(temporal_settings)
         app.state.temporal = observe_client(client, app)
-        async with httpx.AsyncClient(timeout=settings.http_timeout_seconds) as http:
+        async with (
+            httpx.AsyncClient(timeout=settings.http_timeout_seconds) as http,
+            SagaProjection(app.state.temporal, projection_limits(settings)) as projection,
+        ):
             app.state.http = http
+            app.state.projection = projection
             log.info("saga API ready; Temporal at %s", temporal_settings.address)
             yield
 
@@ -66,6 +71,15 @@ def create_app(
     install_codec(app, settings.codec_cors_origin)
     install_openapi(app)
     return app
+
+
+def projection_limits(settings: ApiSettings) -> ProjectionLimits:
+    return ProjectionLimits(
+        followers=settings.status_followers,
+        idle_seconds=settings.status_idle_seconds,
+        closed_kept=settings.status_closed_kept,
+        live_refresh_seconds=settings.status_live_refresh_seconds,
+    )
 
 
 def page_token_key(settings: ApiSettings) -> bytes:

@@ -1,0 +1,304 @@
+"""The saga status read model in the API process: one follower per saga, shared by its clients.
+
+A follower keeps the saga's state in memory, current with the saga's history, and every client of
+that saga (reads, long polls, event streams) is answered from it, never waiting for the server
+(docs/sagas.md, "Reading a saga's status"). It describes the saga when a history event may have
+changed what the saga published (as `watch.current` does: exact, and the same code as a
+describe-path read), and once a second while a step has been live for a second, for the attempts
+and last failure of an activity the server retries without writing history. States are ordered by
+the history length they were read at: an older one never replaces a newer one."""
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from temporalio.client import Client
+
+from api.sagas.start import RETRYABLE_ENDINGS
+from api.sagas.status import LIVE
+from api.sagas.watch import CHANGES, SETTLED, current
+from api.sagas.watch import changes as followed_per_client
+from api.sagas.watch import settled as settled_per_client
+from workflows.state import CLOSED_STATUSES, SagaState
+
+log = logging.getLogger("api.projection")
+
+
+@dataclass(frozen=True)
+class ProjectionLimits:
+    followers: int = 10_000  # beyond this, reads describe and waits follow per client
+    idle_seconds: float = 60.0  # a follower no client read for this long ends
+    closed_kept: int = 10_000  # final states of closed sagas kept in memory (LRU)
+    live_refresh_seconds: float = 1.0  # a live step is described at most this often
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A saga's state, the history length it was read at, and the run it belongs to."""
+
+    state: SagaState
+    seen: int
+    run_id: str
+
+    @property
+    def closed(self) -> bool:
+        return self.state.status in CLOSED_STATUSES
+
+    def newer_than(self, other: "Reading") -> bool:
+        if self.run_id != other.run_id:  # a later run under the same id
+            return self.state.started_at >= other.state.started_at
+        return self.seen >= other.seen
+
+
+@dataclass
+class Counters:
+    started: int = 0  # followers started
+    closed: int = 0  # ... that ended with their saga
+    evicted: int = 0  # ... that ended because no client read the saga for a while
+    dropped: int = 0  # ... whose stream failed (the server went away)
+    refused: int = 0  # followers not started: the cap was reached
+    memory_reads: int = 0  # reads answered from memory
+    describes: int = 0  # reads that described the saga (not followed yet, or past the cap)
+    change_describes: int = 0  # describes by followers after a history event
+    live_refreshes: int = 0  # describes by followers for a live step's attempts
+
+
+@dataclass
+class Follower:
+    saga_id: str
+    reading: Reading | None = None
+    version: int = 0  # how many times the state changed
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    live: asyncio.Event = field(default_factory=asyncio.Event)
+    last_read: float = field(default_factory=time.monotonic)
+    waiters: int = 0
+    tasks: list["asyncio.Task[None]"] = field(default_factory=list)
+
+
+class SagaProjection:
+    def __init__(self, client: Client, limits: ProjectionLimits | None = None) -> None:
+        self.client = client
+        self.limits = limits or ProjectionLimits()
+        self.counters = Counters()
+        self.followers: dict[str, Follower] = {}
+        self.finals: OrderedDict[str, Reading] = OrderedDict()
+        self._sweeper: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> "SagaProjection":
+        self._sweeper = asyncio.create_task(self._sweep(), name="saga-projection-sweeper")
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        tasks = [task for f in self.followers.values() for task in f.tasks]
+        tasks += [self._sweeper] if self._sweeper else []
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # Reads
+
+    async def read(self, saga_id: str) -> SagaState:
+        """From memory when followed or closed; else one describe (and follow it if running)."""
+        if (final := self.finals.get(saga_id)) is not None:
+            self.finals.move_to_end(saga_id)
+            self.counters.memory_reads += 1
+            return final.state
+        follower = self.followers.get(saga_id)
+        if follower is not None:
+            follower.last_read = time.monotonic()
+            if follower.reading is not None:
+                self.counters.memory_reads += 1
+                return follower.reading.state
+        self.counters.describes += 1
+        return self._offer(saga_id, await self._current(saga_id), follow=True).state
+
+    async def settled(self, saga_id: str, seconds: float) -> SagaState:
+        """Long poll: the state as soon as the saga is closed or needs attention, else after
+        `seconds` the state then (as `watch.settled`)."""
+        deadline = time.monotonic() + seconds
+        state = await self.read(saga_id)
+        follower = self.followers.get(saga_id)
+        while state.status not in SETTLED and (remaining := deadline - time.monotonic()) > 0:
+            if follower is None or self.followers.get(saga_id) is not follower:
+                return await self._settled_without(saga_id, follower, remaining)
+            await self._next_change(follower, follower.version, remaining)
+            state = await self.read(saga_id)
+        return state
+
+    async def changes(self, saga_id: str) -> AsyncIterator[SagaState]:
+        """The saga's state now, then again after each change, until it is closed (as
+        `watch.changes`)."""
+        state = await self.read(saga_id)
+        follower = self.followers.get(saga_id)
+        version = follower.version if follower else 0  # before yielding: no change is missed
+        yield state
+        while state.status not in CLOSED_STATUSES:
+            if follower is None or self.followers.get(saga_id) is not follower:
+                if follower is not None and follower.reading and follower.reading.closed:
+                    yield follower.reading.state  # it closed: its final state, then the end
+                    return
+                async for later in followed_per_client(self.client, saga_id):
+                    yield later  # past the cap or after a failed stream: the per-client path
+                return
+            await self._next_change(follower, version, None)
+            version = follower.version
+            if follower.reading is not None and follower.reading.state is not state:
+                state = follower.reading.state
+                yield state
+
+    def follow(self, saga_id: str) -> None:
+        """Follow a saga this API has just started (a new run under a closed saga's id too)."""
+        self.finals.pop(saga_id, None)
+        follower = self.followers.get(saga_id)
+        if follower is None or (follower.reading is not None and follower.reading.closed):
+            self._start_follower(saga_id, None)
+
+    # Keeping the state
+
+    async def _current(self, saga_id: str) -> Reading:
+        return Reading(*await current(self.client, saga_id))
+
+    def _offer(self, saga_id: str, reading: Reading, follow: bool = False) -> Reading:
+        """Keep `reading` unless a newer one is kept already; the one now kept."""
+        follower = self.followers.get(saga_id)
+        if follower is None:
+            if reading.closed:
+                self._keep_final(saga_id, reading)
+            elif follow:
+                self._start_follower(saga_id, reading)
+            return reading
+        kept = follower.reading
+        if kept is None or reading.newer_than(kept):
+            follower.reading = reading
+            if kept is None or reading.state != kept.state:
+                self._changed(follower)
+        return follower.reading or reading
+
+    def _changed(self, follower: Follower) -> None:
+        follower.version += 1
+        follower.changed.set()
+        follower.changed = asyncio.Event()
+        state = follower.reading.state if follower.reading else None
+        if state is not None and any(step.status in LIVE for step in state.steps):
+            if not follower.live.is_set():
+                follower.live.set()
+        else:
+            follower.live.clear()
+
+    def _keep_final(self, saga_id: str, reading: Reading) -> None:
+        """A saga that ended for good never changes; one that may be tried again under its id
+        (compensated, cancelled) is described when read."""
+        if reading.state.status in RETRYABLE_ENDINGS or self.limits.closed_kept <= 0:
+            return
+        self.finals[saga_id] = reading
+        self.finals.move_to_end(saga_id)
+        while len(self.finals) > self.limits.closed_kept:
+            self.finals.popitem(last=False)
+
+    # Followers
+
+    def _start_follower(self, saga_id: str, reading: Reading | None) -> None:
+        if len(self.followers) >= self.limits.followers:
+            self.counters.refused += 1
+            return
+        follower = Follower(saga_id, reading)
+        if reading is not None:
+            self._changed(follower)
+        self.followers[saga_id] = follower
+        self.counters.started += 1
+        follower.tasks = [
+            asyncio.create_task(self._follow(follower), name=f"follow-{saga_id}"),
+            asyncio.create_task(self._refresh_live(follower), name=f"refresh-{saga_id}"),
+        ]
+
+    async def _follow(self, follower: Follower) -> None:
+        saga_id = follower.saga_id
+        try:
+            reading = follower.reading or self._offer(saga_id, await self._current(saga_id))
+            while not reading.closed:
+                reading = await self._follow_run(follower, reading.run_id)
+            self.counters.closed += 1
+            self._keep_final(saga_id, reading)
+        except Exception as error:  # an outage, or any other failure: reads describe again
+            self.counters.dropped += 1
+            log.warning("no longer following saga %s: %r", saga_id, error)
+        finally:
+            self._end(follower)
+
+    async def _follow_run(self, follower: Follower, run_id: str) -> Reading:
+        """Follow one run's history until it closes or a later run replaces it."""
+        handle = self.client.get_workflow_handle(follower.saga_id, run_id=run_id)
+        async for event in handle.fetch_history_events(wait_new_event=True):
+            assert follower.reading is not None
+            if event.event_id <= follower.reading.seen or event.event_type not in CHANGES:
+                continue
+            self.counters.change_describes += 1
+            reading = self._offer(follower.saga_id, await self._current(follower.saga_id))
+            if reading.closed or reading.run_id != run_id:
+                return reading
+        # The history of a run ends only when the run closes.
+        self.counters.change_describes += 1
+        reading = self._offer(follower.saga_id, await self._current(follower.saga_id))
+        if not reading.closed and reading.run_id == run_id:
+            raise RuntimeError(f"the history of saga {follower.saga_id} ended while it runs")
+        return reading
+
+    async def _refresh_live(self, follower: Follower) -> None:
+        """While a step is live (its activity may be retried, which writes no history), describe
+        the saga once every `live_refresh_seconds`, from that long after it became live."""
+        while True:
+            await follower.live.wait()
+            await asyncio.sleep(self.limits.live_refresh_seconds)
+            if not follower.live.is_set():
+                continue
+            self.counters.live_refreshes += 1
+            try:
+                self._offer(follower.saga_id, await self._current(follower.saga_id))
+            except Exception as error:  # the history follower decides whether to give up
+                log.debug("refreshing saga %s failed: %r", follower.saga_id, error)
+
+    def _end(self, follower: Follower) -> None:
+        if self.followers.get(follower.saga_id) is follower:
+            del self.followers[follower.saga_id]
+        for task in follower.tasks:
+            if task is not asyncio.current_task():
+                task.cancel()
+        self._changed(follower)  # waiting clients read again, from wherever the state is now
+
+    async def _sweep(self) -> None:
+        """End the followers no client read for `idle_seconds` (waiting clients count as
+        reading)."""
+        idle = self.limits.idle_seconds
+        while True:
+            await asyncio.sleep(max(0.05, min(idle / 4, 5.0)))
+            now = time.monotonic()
+            for follower in list(self.followers.values()):
+                if follower.waiters == 0 and now - follower.last_read > idle:
+                    self.counters.evicted += 1
+                    self._end(follower)
+
+    async def _next_change(self, follower: Follower, version: int, timeout: float | None) -> None:
+        """Return once the state changed after `version` (or the follower ended), or after
+        `timeout` seconds."""
+        if follower.version != version:
+            return
+        follower.waiters += 1
+        try:
+            async with asyncio.timeout(timeout):
+                await follower.changed.wait()
+        except TimeoutError:
+            pass
+        finally:
+            follower.waiters -= 1
+            follower.last_read = time.monotonic()
+
+    async def _settled_without(
+        self, saga_id: str, ended: Follower | None, seconds: float
+    ) -> SagaState:
+        """No follower (past the cap, or its stream failed): the per-client long poll."""
+        if ended is not None and ended.reading is not None and ended.reading.closed:
+            return ended.reading.state
+        return await settled_per_client(self.client, saga_id, seconds)
