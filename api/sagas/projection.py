@@ -2,11 +2,12 @@
 
 A follower keeps the saga's state in memory, current with the saga's history, and every client of
 that saga (reads, long polls, event streams) is answered from it, never waiting for the server
-(docs/sagas.md, "Reading a saga's status"). It describes the saga when a history event may have
-changed what the saga published (as `watch.current` does: exact, and the same code as a
-describe-path read), and once a second while a step has been live for a second, for the attempts
-and last failure of an activity the server retries without writing history. States are ordered by
-the history length they were read at: an older one never replaces a newer one."""
+(docs/sagas.md, "Reading a saga's status"). It folds each memo upsert of the history into the
+memo it read last and builds the state with the describe path's own code (`status.state_of`); it
+describes the saga when it starts following, when the run ends, and at most once a second while
+a step has been live for a second and clients read it (a retried activity writes no history).
+States are ordered by the history length they were read at: an older one never replaces a newer
+one."""
 
 import asyncio
 import logging
@@ -14,17 +15,24 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from temporalio.client import Client
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import Client, WorkflowExecutionDescription
 
 from api.sagas.start import RETRYABLE_ENDINGS
-from api.sagas.status import LIVE
-from api.sagas.watch import CHANGES, SETTLED, current
+from api.sagas.status import LIVE, state_of
+from api.sagas.temporal import temporal_errors
+from api.sagas.watch import CHANGES, SETTLED, described
 from api.sagas.watch import changes as followed_per_client
 from api.sagas.watch import settled as settled_per_client
+from workflows.publishing import SAGA_KEY
 from workflows.state import CLOSED_STATUSES, SagaState
 
 log = logging.getLogger("api.projection")
+MEMO_UPSERT = EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED
+STATUS_UPSERT = EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
 
 
 @dataclass(frozen=True)
@@ -37,11 +45,14 @@ class ProjectionLimits:
 
 @dataclass(frozen=True)
 class Reading:
-    """A saga's state, the history length it was read at, and the run it belongs to."""
+    """A saga's state, the history length it was read at, and the run it belongs to; with the
+    description and memo it was made of, onto which the memo upserts that follow are folded."""
 
     state: SagaState
     seen: int
     run_id: str
+    description: WorkflowExecutionDescription | None = None
+    memo: dict[str, Any] | None = None
 
     @property
     def closed(self) -> bool:
@@ -62,7 +73,8 @@ class Counters:
     refused: int = 0  # followers not started: the cap was reached
     memory_reads: int = 0  # reads answered from memory
     describes: int = 0  # reads that described the saga (not followed yet, or past the cap)
-    change_describes: int = 0  # describes by followers after a history event
+    folds: int = 0  # memo upserts folded into a followed state (no server call)
+    change_describes: int = 0  # describes by followers after another history event
     live_refreshes: int = 0  # describes by followers for a live step's attempts
 
 
@@ -149,21 +161,49 @@ class SagaProjection:
                 state = follower.reading.state
                 yield state
 
-    def follow(self, saga_id: str) -> None:
-        """Follow a saga this API has just started (a new run under a closed saga's id too)."""
+    async def follow(self, saga_id: str) -> None:
+        """Follow a saga this API has just started (a new run under a closed saga's id too),
+        from one describe now: its clients' first reads answer from memory too. Temporal not
+        answering leaves it to the first read."""
         self.finals.pop(saga_id, None)
-        follower = self.followers.get(saga_id)
-        if follower is None or (follower.reading is not None and follower.reading.closed):
-            self._start_follower(saga_id, None)
+        try:
+            reading = await self._current(saga_id)
+        except Exception as error:
+            log.warning("not following saga %s: %r", saga_id, error)
+            return
+        self._offer(saga_id, reading, follow=True)
 
     # Keeping the state
 
     async def _current(self, saga_id: str) -> Reading:
-        return Reading(*await current(self.client, saga_id))
+        state, description, memo = await described(self.client, saga_id)
+        return Reading(state, description.history_length, description.run_id, description, memo)
+
+    async def _folded(self, follower: Follower, event: HistoryEvent) -> Reading | None:
+        """The state after a memo upsert, from the last state's memo and the upserted keys
+        (decoded with the client's data converter: its payload codec too); None when the last
+        state has no memo to fold onto."""
+        base = follower.reading
+        if base is None or base.description is None or base.memo is None:
+            return None
+        fields = event.workflow_properties_modified_event_attributes.upserted_memo.fields
+        with temporal_errors():
+            values = await self.client.data_converter.decode(list(fields.values()))
+        memo = dict(base.memo)
+        for key, value in zip(fields.keys(), values, strict=True):
+            if value is None:
+                memo.pop(key, None)
+            else:
+                memo[key] = value
+        state = state_of(follower.saga_id, base.description, memo)
+        self.counters.folds += 1
+        return Reading(state, event.event_id, base.run_id, base.description, memo)
 
     def _offer(self, saga_id: str, reading: Reading, follow: bool = False) -> Reading:
         """Keep `reading` unless a newer one is kept already; the one now kept."""
         follower = self.followers.get(saga_id)
+        if follower is not None and follower.reading and follower.reading.closed:
+            follower = None  # an earlier run's follower, ending: this one is another run's
         if follower is None:
             if reading.closed:
                 self._keep_final(saga_id, reading)
@@ -232,11 +272,20 @@ class SagaProjection:
         """Follow one run's history until it closes or a later run replaces it."""
         handle = self.client.get_workflow_handle(follower.saga_id, run_id=run_id)
         async for event in handle.fetch_history_events(wait_new_event=True):
-            assert follower.reading is not None
-            if event.event_id <= follower.reading.seen or event.event_type not in CHANGES:
+            kept = follower.reading
+            assert kept is not None
+            if kept.run_id != run_id:
+                return kept  # a later run under the id replaced this one: follow that
+            if event.event_id <= kept.seen or event.event_type not in CHANGES:
                 continue
-            self.counters.change_describes += 1
-            reading = self._offer(follower.saga_id, await self._current(follower.saga_id))
+            if event.event_type == STATUS_UPSERT and kept.memo and SAGA_KEY in kept.memo:
+                continue  # the published status is the memo's; the attribute is for listing
+            folded = (
+                await self._folded(follower, event) if event.event_type == MEMO_UPSERT else None
+            )
+            if folded is None:
+                self.counters.change_describes += 1
+            reading = self._offer(follower.saga_id, folded or await self._current(follower.saga_id))
             if reading.closed or reading.run_id != run_id:
                 return reading
         # The history of a run ends only when the run closes.
@@ -247,13 +296,17 @@ class SagaProjection:
         return reading
 
     async def _refresh_live(self, follower: Follower) -> None:
-        """While a step is live (its activity may be retried, which writes no history), describe
-        the saga once every `live_refresh_seconds`, from that long after it became live."""
+        """While a step is live (its activity may be retried, which writes no history) and
+        clients read the saga, describe it once every `live_refresh_seconds`, from that long
+        after the step became live."""
+        refreshed = time.monotonic()
         while True:
             await follower.live.wait()
             await asyncio.sleep(self.limits.live_refresh_seconds)
-            if not follower.live.is_set():
+            read = follower.waiters > 0 or follower.last_read > refreshed
+            if not follower.live.is_set() or not read:
                 continue
+            refreshed = time.monotonic()
             self.counters.live_refreshes += 1
             try:
                 self._offer(follower.saga_id, await self._current(follower.saga_id))

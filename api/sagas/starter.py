@@ -37,5 +37,5 @@ class SagaStarter:
             self.temporal, saga_type, saga_input, saga_id, self.task_queue, fingerprint, attempt
         )
         if self.projection is not None and not started.duplicate:
-            self.projection.follow(saga_id)
+            await self.projection.follow(saga_id)
         return started

@@ -74,12 +74,14 @@ def _live_attempts(state: SagaState, definition: SagaDefinition, pending: Any) -
     for activity in pending:
         name = activity.activity_type.name
         for step, status in zip(definition.steps, state.steps, strict=True):
-            if status.status not in LIVE or name not in (step.action, step.compensation):
-                continue
-            if status.status is StepStatus.RUNNING:
+            # The activity of the step's current role only: a cancelled action still pending
+            # while its compensation runs is not the compensation's attempt.
+            if status.status is StepStatus.RUNNING and name == step.action:
                 status.attempts += activity.attempt
-            else:
+            elif status.status is StepStatus.COMPENSATING and name == step.compensation:
                 status.compensation_attempts += activity.attempt
+            else:
+                continue
             if activity.HasField("last_failure"):
                 status.error = _failure(activity.last_failure)
 

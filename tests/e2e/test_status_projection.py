@@ -15,6 +15,7 @@ from temporalio.service import RetryConfig
 from api.config import ApiSettings, SagaSettings
 from api.main import create_app
 from api.sagas.projection import SagaProjection
+from api.sagas.watch import current
 from temporal_client.connection import TemporalSettings
 from tests.e2e.test_saga_waiting import sse
 from tests.support.eventually import eventually_async
@@ -124,6 +125,10 @@ async def test_waiting_clients_of_one_saga_share_one_follower(stack: Stack, faul
         assert projection.counters.started == 1
         assert projection.counters.closed == 1
         assert saga_id not in projection.followers
+        assert projection.counters.folds >= 1  # its steps' changes folded from the history
+        # What the memo upserts folded into is what a describe reads.
+        described, _, _ = await current(stack.client, saga_id)
+        assert projection.finals[saga_id].state == described
 
 
 STEP_ORDER = ["PENDING", "RUNNING", "SUCCEEDED", "COMPENSATING", "COMPENSATED", "FAILED"]
