@@ -22,12 +22,12 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowExecutionDescription
 
 from api.sagas.start import RETRYABLE_ENDINGS
-from api.sagas.status import LIVE, state_of
+from api.sagas.status import LIVE, definition_of, state_of
 from api.sagas.temporal import temporal_errors
 from api.sagas.watch import CHANGES, SETTLED, described
 from api.sagas.watch import changes as followed_per_client
 from api.sagas.watch import settled as settled_per_client
-from workflows.publishing import SAGA_KEY
+from workflows.publishing import SAGA_KEY, STEP_PREFIX
 from workflows.state import CLOSED_STATUSES, SagaState
 
 log = logging.getLogger("api.projection")
@@ -53,6 +53,7 @@ class Reading:
     run_id: str
     description: WorkflowExecutionDescription | None = None
     memo: dict[str, Any] | None = None
+    pending: tuple[Any, ...] = ()  # the description's pending activities still current
 
     @property
     def closed(self) -> bool:
@@ -177,7 +178,9 @@ class SagaProjection:
 
     async def _current(self, saga_id: str) -> Reading:
         state, description, memo = await described(self.client, saga_id)
-        return Reading(state, description.history_length, description.run_id, description, memo)
+        pending = tuple(description.raw_description.pending_activities)
+        seen = description.history_length
+        return Reading(state, seen, description.run_id, description, memo, pending)
 
     async def _folded(self, follower: Follower, event: HistoryEvent) -> Reading | None:
         """The state after a memo upsert, from the last state's memo and the upserted keys
@@ -195,9 +198,10 @@ class SagaProjection:
                 memo.pop(key, None)
             else:
                 memo[key] = value
-        state = state_of(follower.saga_id, base.description, memo)
+        pending = still_pending(base, memo, set(fields.keys()))
+        state = state_of(follower.saga_id, base.description, memo, pending)
         self.counters.folds += 1
-        return Reading(state, event.event_id, base.run_id, base.description, memo)
+        return Reading(state, event.event_id, base.run_id, base.description, memo, pending)
 
     def _offer(self, saga_id: str, reading: Reading, follow: bool = False) -> Reading:
         """Keep `reading` unless a newer one is kept already; the one now kept."""
@@ -355,3 +359,14 @@ class SagaProjection:
         if ended is not None and ended.reading is not None and ended.reading.closed:
             return ended.reading.state
         return await settled_per_client(self.client, saga_id, seconds)
+
+
+def still_pending(base: Reading, memo: dict[str, Any], upserted: set[str]) -> tuple[Any, ...]:
+    """The pending activities described last, less those of the steps the saga published again
+    since: their attempts and errors are the memo's now (a new round of a step's retries starts
+    from nothing)."""
+    assert base.description is not None
+    definition = definition_of(base.state.saga_id, base.description.workflow_type, memo)
+    republished = [s for s in definition.steps if STEP_PREFIX + s.name in upserted]
+    activities = {name for s in republished for name in (s.action, s.compensation) if name}
+    return tuple(a for a in base.pending if a.activity_type.name not in activities)
