@@ -86,7 +86,8 @@ class Follower:
     version: int = 0  # how many times the state changed
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     live: asyncio.Event = field(default_factory=asyncio.Event)
-    last_read: float = field(default_factory=time.monotonic)
+    last_read: float = field(default_factory=time.monotonic)  # read or waited on
+    last_polled: float = 0.0  # read (a waiting client does not show live attempts)
     waiters: int = 0
     tasks: list["asyncio.Task[None]"] = field(default_factory=list)
 
@@ -121,7 +122,7 @@ class SagaProjection:
             return final.state
         follower = self.followers.get(saga_id)
         if follower is not None:
-            follower.last_read = time.monotonic()
+            follower.last_read = follower.last_polled = time.monotonic()
             if follower.reading is not None:
                 self.counters.memory_reads += 1
                 return follower.reading.state
@@ -301,14 +302,13 @@ class SagaProjection:
 
     async def _refresh_live(self, follower: Follower) -> None:
         """While a step is live (its activity may be retried, which writes no history) and
-        clients read the saga, describe it once every `live_refresh_seconds`, from that long
-        after the step became live."""
+        clients read the saga (waiting clients see statuses only), describe it once every
+        `live_refresh_seconds`, from that long after the step became live."""
         refreshed = time.monotonic()
         while True:
             await follower.live.wait()
             await asyncio.sleep(self.limits.live_refresh_seconds)
-            read = follower.waiters > 0 or follower.last_read > refreshed
-            if not follower.live.is_set() or not read:
+            if not follower.live.is_set() or follower.last_polled <= refreshed:
                 continue
             refreshed = time.monotonic()
             self.counters.live_refreshes += 1
