@@ -32,6 +32,19 @@ class ApiSettings(BaseSettings):
     http_timeout_seconds: float = 5.0
     max_body_bytes: int = 64 * 1024
     log_level: str = "info"
+    # The status read model (api/sagas/projection.py).
+    status_followers: int = Field(
+        default=10_000, description="sagas followed in memory at most; beyond, reads describe"
+    )
+    status_idle_seconds: float = Field(
+        default=60.0, description="a saga no client read for this long is no longer followed"
+    )
+    status_closed_kept: int = Field(
+        default=10_000, description="final states of closed sagas kept in memory"
+    )
+    status_live_refresh_seconds: float = Field(
+        default=1.0, description="a live step's attempts are read at most this often"
+    )
 
     def named_tokens(self) -> dict[str, str]:
         named = {name: secret.get_secret_value() for name, secret in self.tokens.items()}

@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from temporalio.client import Client
 
 from api.config import ApiSettings, SagaSettings
+from api.sagas.projection import SagaProjection
 from api.sagas.starter import SagaStarter
 from http_contract.errors import DomainError
 from temporal_client.connection import TemporalSettings
@@ -20,33 +21,38 @@ class Unauthorized(DomainError):
     status = 401
 
 
-def get_temporal(request: Request) -> Client:
+async def get_temporal(request: Request) -> Client:
     client: Client = request.app.state.temporal
     return client
 
 
-def get_http(request: Request) -> httpx.AsyncClient:
+async def get_http(request: Request) -> httpx.AsyncClient:
     http: httpx.AsyncClient = request.app.state.http
     return http
 
 
-def get_settings(request: Request) -> ApiSettings:
+async def get_settings(request: Request) -> ApiSettings:
     settings: ApiSettings = request.app.state.settings
     return settings
 
 
-def get_starter(request: Request) -> SagaStarter:
+async def get_starter(request: Request) -> SagaStarter:
     state = request.app.state
     sagas: SagaSettings = state.saga_settings
-    return SagaStarter(state.temporal, sagas, state.temporal_settings.task_queue)
+    return SagaStarter(state.temporal, sagas, state.temporal_settings.task_queue, state.projection)
 
 
-def get_temporal_settings(request: Request) -> TemporalSettings:
+async def get_projection(request: Request) -> SagaProjection:
+    projection: SagaProjection = request.app.state.projection
+    return projection
+
+
+async def get_temporal_settings(request: Request) -> TemporalSettings:
     settings: TemporalSettings = request.app.state.temporal_settings
     return settings
 
 
-def authenticate(
+async def authenticate(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> str:
@@ -64,5 +70,6 @@ TemporalDep = Annotated[Client, Depends(get_temporal)]
 HttpDep = Annotated[httpx.AsyncClient, Depends(get_http)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 StarterDep = Annotated[SagaStarter, Depends(get_starter)]
+ProjectionDep = Annotated[SagaProjection, Depends(get_projection)]
 TemporalSettingsDep = Annotated[TemporalSettings, Depends(get_temporal_settings)]
 Caller = Annotated[str, Depends(authenticate)]

@@ -27,6 +27,13 @@ TRANSIENT = {
 RETRY_AFTER = {"Retry-After": "1"}
 
 
+def transient(error: RPCError) -> bool:
+    """Worth a retry later. A connection the server dropped while a call was on it (the server
+    stopped) is reported UNKNOWN, "transport error"."""
+    dropped = error.status == RPCStatusCode.UNKNOWN and "transport error" in error.message
+    return error.status in TRANSIENT or dropped
+
+
 def install_api_error_handlers(app: FastAPI) -> None:
     """After the shared handlers: these only add to them."""
     app.add_exception_handler(RPCError, temporal_error)
@@ -40,7 +47,7 @@ def install_api_error_handlers(app: FastAPI) -> None:
 
 async def temporal_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RPCError)
-    if exc.status not in TRANSIENT:
+    if not transient(exc):
         raise exc  # a bug, not an outage: the shared handler answers 500 and logs it
     log.warning("Temporal unavailable on %s %s: %s", request.method, request.url.path, exc)
     message = f"Temporal did not answer ({exc.status.name}); try again later"

@@ -6,9 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from api.deps import Caller, SettingsDep, TemporalDep, TemporalSettingsDep
-from api.sagas import cancel_saga, list_sagas, resolve_saga, saga_state
-from api.sagas.watch import changes, settled, signature
+from api.deps import Caller, ProjectionDep, SettingsDep, TemporalDep, TemporalSettingsDep
+from api.sagas import cancel_saga, list_sagas, resolve_saga
+from api.sagas.watch import signature
 from api.schemas import ResolveRequest, SagaAccepted, SagaId, SagaOut, SagaPage, SagaSummaryOut
 from workflows.state import Resolution, SagaState
 
@@ -43,7 +43,7 @@ async def get_sagas(
 async def get_saga(
     saga_id: SagaId,
     _: Caller,
-    temporal: TemporalDep,
+    projection: ProjectionDep,
     settings: SettingsDep,
     temporal_settings: TemporalSettingsDep,
     wait_seconds: WaitSeconds = 0,
@@ -51,9 +51,9 @@ async def get_saga(
     """With `wait_seconds`: a long poll that answers as soon as the saga is closed or needs
     attention, else after that many seconds."""
     if wait_seconds > 0:
-        state = await settled(temporal, saga_id, wait_seconds)
+        state = await projection.settled(saga_id, wait_seconds)
     else:
-        state = await saga_state(temporal, saga_id)
+        state = await projection.read(saga_id)
     return _out(state, settings.web_ui_url, temporal_settings.namespace)
 
 
@@ -65,13 +65,13 @@ async def get_saga(
 async def saga_events(
     saga_id: SagaId,
     _: Caller,
-    temporal: TemporalDep,
+    projection: ProjectionDep,
     settings: SettingsDep,
     temporal_settings: TemporalSettingsDep,
 ) -> StreamingResponse:
     """Server-Sent Events: one `saga` event per change of the saga's or a step's status; the
     stream ends after a closed status."""
-    stream = changes(temporal, saga_id)
+    stream = projection.changes(saga_id)
     first = await anext(stream)  # an unknown saga answers 404 before the stream starts
 
     async def events() -> AsyncIterator[str]:

@@ -6,6 +6,7 @@ from typing import Any
 from temporalio.client import Client
 
 from api.config import SagaSettings
+from api.sagas.projection import SagaProjection
 from api.sagas.start import Started, next_attempt, start_saga
 from workflows.state import SagaOptions
 
@@ -15,6 +16,7 @@ class SagaStarter:
     temporal: Client
     sagas: SagaSettings
     task_queue: str
+    projection: SagaProjection | None = None  # follows each saga it starts
 
     def options(self, saga_type: str) -> SagaOptions:
         return self.sagas.options_for(saga_type)
@@ -30,7 +32,10 @@ class SagaStarter:
         fingerprint: str | None = None,
         attempt: int = 1,
     ) -> Started:
-        """`start_saga` on this API's task queue."""
-        return await start_saga(
+        """`start_saga` on this API's task queue; the status read model follows the saga."""
+        started = await start_saga(
             self.temporal, saga_type, saga_input, saga_id, self.task_queue, fingerprint, attempt
         )
+        if self.projection is not None and not started.duplicate:
+            await self.projection.follow(saga_id)
+        return started

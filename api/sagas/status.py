@@ -45,7 +45,10 @@ def state_of(
     saga_id: str,
     description: WorkflowExecutionDescription,
     memo: Mapping[str, Any],
+    pending: Any = None,
 ) -> SagaState:
+    """`pending`: the pending activities to report live attempts from (default: the
+    description's)."""
     definition = definition_of(saga_id, description.workflow_type, memo)
     state = state_from_memo(saga_id, definition, description.start_time, memo)
     if SAGA_KEY not in memo:  # nothing published yet, or a saga from before the read model
@@ -54,7 +57,9 @@ def state_of(
         )
         state.closed_at = description.close_time
     if description.status == WorkflowExecutionStatus.RUNNING:
-        _live_attempts(state, definition, description.raw_description.pending_activities)
+        if pending is None:
+            pending = description.raw_description.pending_activities
+        _live_attempts(state, definition, pending)
     elif description.status != WorkflowExecutionStatus.COMPLETED:
         _ended_abnormally(state, description)
     return state
@@ -74,12 +79,14 @@ def _live_attempts(state: SagaState, definition: SagaDefinition, pending: Any) -
     for activity in pending:
         name = activity.activity_type.name
         for step, status in zip(definition.steps, state.steps, strict=True):
-            if status.status not in LIVE or name not in (step.action, step.compensation):
-                continue
-            if status.status is StepStatus.RUNNING:
+            # The activity of the step's current role only: a cancelled action still pending
+            # while its compensation runs is not the compensation's attempt.
+            if status.status is StepStatus.RUNNING and name == step.action:
                 status.attempts += activity.attempt
-            else:
+            elif status.status is StepStatus.COMPENSATING and name == step.compensation:
                 status.compensation_attempts += activity.attempt
+            else:
+                continue
             if activity.HasField("last_failure"):
                 status.error = _failure(activity.last_failure)
 

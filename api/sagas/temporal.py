@@ -8,7 +8,7 @@ from typing import Any
 from temporalio.client import WorkflowExecutionDescription, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.error_handlers import TRANSIENT
+from api.error_handlers import transient
 from http_contract.errors import DomainError, NotFound
 
 RPC_TIMEOUT = timedelta(seconds=5)
@@ -37,7 +37,7 @@ def temporal_errors() -> Iterator[None]:
             "with its codec (TEMPORAL_ENCRYPT_PAYLOADS, TEMPORAL_ENCRYPTION_KEYS)",
         ) from error
     except RPCError as error:
-        if error.status in TRANSIENT:
+        if transient(error):
             raise _unavailable(error.message) from error
         raise
     except RuntimeError as error:  # a lazy client's first call finds no server

@@ -1,13 +1,14 @@
-"""Clients that wait: a long poll on one saga and its stream of changes, served from the
-workflow's history (a long poll on the server for new events) and the memo the saga publishes;
-no worker round trip."""
+"""Clients that wait, each following the saga's history itself (a long poll on the server for new
+events) and reading the memo the saga publishes; no worker round trip. The read model
+(projection.py) shares one follower between a saga's clients and falls back to these past its cap
+or after its follower failed."""
 
 import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus
 
 from api.sagas.status import state_of
 from api.sagas.temporal import describe, temporal_errors
@@ -34,13 +35,21 @@ SETTLED = {*CLOSED_STATUSES, SagaStatus.NEEDS_ATTENTION}
 
 async def current(client: Client, saga_id: str) -> tuple[SagaState, int, str]:
     """The saga's state, how many history events it was read at, and the run it belongs to."""
+    state, description, _ = await described(client, saga_id)
+    return state, description.history_length, description.run_id
+
+
+async def described(
+    client: Client, saga_id: str
+) -> tuple[SagaState, WorkflowExecutionDescription, dict[str, Any]]:
+    """The saga's state, and the description and decoded memo it was read from."""
     description = await describe(client.get_workflow_handle(saga_id))
     with temporal_errors():
         memo = await description.memo()
     state = state_of(saga_id, description, memo)
     if description.status != WorkflowExecutionStatus.RUNNING:
         state.closed_at = state.closed_at or description.close_time
-    return state, description.history_length, description.run_id
+    return state, description, dict(memo)
 
 
 async def changes(

@@ -22,7 +22,8 @@ async def test_terminated_saga_is_failed_everywhere(stack: Stack) -> None:
 
         await eventually_async(creating_ticket)
         await stack.client.get_workflow_handle(saga_id).terminate("operator terminated it")
-        saga = (await api.get(f"/sagas/{saga_id}")).json()
+        # Learnt from Temporal, not from the API: wait until the API's read model has it too.
+        saga = (await api.get(f"/sagas/{saga_id}", params={"wait_seconds": 10})).json()
         assert saga["status"] == "FAILED" and saga["error"]["code"] == "saga_failed", saga
         assert saga["closed_at"] is not None
 

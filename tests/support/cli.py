@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from typer.testing import CliRunner, Result
 
+from cli import main as cli_main
 from cli.main import app
 from tests.support.stack import TOKEN, Stack
 
@@ -34,4 +35,8 @@ class Saga:
     async def __call__(self, *args: str) -> Result:
         """In a thread: the command runs its own event loop; the stack's worker keeps ours."""
         env = self.env()
+        # The command's consoles are made when cli.main is imported, and take a COLUMNS set then
+        # for good (pytest-xdist workers have COLUMNS=80): give them this run's width.
+        for console in (cli_main.console, cli_main.errors):
+            console.width = self.columns
         return await asyncio.to_thread(lambda: CliRunner().invoke(app, list(args), env=env))
