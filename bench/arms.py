@@ -11,6 +11,7 @@ class Arm:
     worker: str = "run"  # a profile of bench.worker
     via_api: bool = False
     local_activities: bool = False
+    publish: bool = False  # the hand-written workflow publishes the status as the engine does
     wait: str = "result"  # how the client learns the end: "result", "poll" or "long-poll"
     about: str = ""
 
@@ -23,6 +24,12 @@ ARMS = {
         ),
         Arm(
             "hand-written", "hand", about="plain workflow, same activities, try/except compensation"
+        ),
+        Arm(
+            "hand-published",
+            "hand",
+            publish=True,
+            about="hand-written, publishing the status read model as the engine does",
         ),
         Arm("api", "engine", via_api=True, about="POST /orders, then the workflow result"),
         Arm(

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 from temporalio.client import Client, WorkflowHandle
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from api.sagas import start_saga
 from bench.arms import Arm, Shape
@@ -27,7 +28,14 @@ from bench.seed import World
 from bench.stack import API_TOKEN, task_queue
 from bench.workflows import BenchOrder
 from workflows.create_order import CREATE_ORDER, CreateOrderInput, LineItem, create_order_saga_id
+from workflows.publishing import SAGA_STATUS, SAGA_TYPE
 from workflows.state import SagaOptions
+
+# What the API and the engine's starter set on a saga (the hand-written arm that publishes too).
+STARTED_AS_SAGA = TypedSearchAttributes(
+    [SearchAttributePair(SAGA_TYPE, "BenchHandWrittenCreateOrder"),
+     SearchAttributePair(SAGA_STATUS, "RUNNING")]
+)  # fmt: skip
 
 
 @dataclass
@@ -73,9 +81,15 @@ class Target:
             await start_saga(self.client, CREATE_ORDER.saga_type, saga_input, saga_id, queue)
             return self.client.get_workflow_handle(saga_id)
         workflow = "BenchHandWrittenCreateOrder" if self.arm.workflow == "hand" else "BenchNoopSaga"
-        bench_order = BenchOrder(order_id, local_activities=self.arm.local_activities, **order)
+        bench_order = BenchOrder(
+            order_id, local_activities=self.arm.local_activities, publish=self.arm.publish, **order
+        )
         return await self.client.start_workflow(
-            workflow, bench_order, id=f"bench-{order_id}", task_queue=queue
+            workflow,
+            bench_order,
+            id=f"bench-{order_id}",
+            task_queue=queue,
+            search_attributes=STARTED_AS_SAGA if self.arm.publish else None,
         )
 
     async def _via_api(self, order: dict[str, Any]) -> WorkflowHandle[Any, Any]:
