@@ -28,6 +28,7 @@ from bench.procs import cpu_seconds, memory_kib
 from bench.progress import Progress
 from bench.report import memory_table, table, targets_table, write_json
 from bench.seed import World, seed
+from bench.served import quantile_ms, read_buckets
 from bench.stack import PARTICIPANTS, BenchStack
 from bench.stats import PhaseResult, phase_result, summarize, targets
 from bench.timeline import breakdown, breakdown_table
@@ -111,14 +112,20 @@ async def phase(
     roles = processes(stack, arm)
     before = cpu_by_role(roles)
     target.reads.clear()
+    http = target.http if arm.wait == "poll" else None
+    served = await read_buckets(http, target.api_url) if http else {}
     with RssSampler(stack.workers[(arm.server, arm.worker)].pid) as rss:
         load = await run_shape(target, shape)
     after = cpu_by_role(roles)
+    served_p99 = (
+        quantile_ms(served, await read_buckets(http, target.api_url), 0.99) if http else 0.0
+    )
     ok = [s.latency for s in load.samples if s.ok]
     return load.samples, phase_result(
         arm.name, shape.name, rep, ok, load.counted, len(load.failed), load.window,
         {role: after[role] - before[role] for role in roles},
         rss.peak_kib / 1024, [s.error for s in load.failed], target.reads,
+        served_p99,
     )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ from bench.arms import ARMS, MAIN_ARMS, shapes
 from bench.progress import Progress
 from bench.report import table, targets_table
 from bench.runner import parse, schedule
+from bench.served import quantile_ms
 from bench.stats import percentile, phase_result, summarize, targets
 from bench.timeline import COLUMNS, breakdown_table
 
@@ -75,3 +76,12 @@ def test_the_time_breakdown_table_has_one_column_per_part() -> None:
     text = breakdown_table({"engine": {"total": 200.0, "activity": 100.0}})
     assert COLUMNS[:2] == ["total", "client"] and "activity" in COLUMNS
     assert text.splitlines()[2].startswith("| engine | 200 | 0 |")
+
+
+def test_the_apis_read_quantile_is_the_bound_of_the_bucket_it_falls_in() -> None:
+    before = {0.005: 10.0, 0.01: 10.0, 0.025: 10.0, math.inf: 10.0}
+    after = {0.005: 108.0, 0.01: 109.0, 0.025: 110.0, math.inf: 110.0}  # 100 reads in the phase
+    assert quantile_ms(before, after, 0.5) == 5.0
+    assert quantile_ms(before, after, 0.99) == 10.0
+    assert quantile_ms(before, after, 1.0) == 25.0
+    assert math.isnan(quantile_ms(after, after, 0.99))
