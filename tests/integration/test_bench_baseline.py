@@ -14,12 +14,10 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
 from bench.workflows import BenchOrder, HandWrittenCreateOrder
-from tests.support.doubles import Doubles, reject, succeed
-from tests.support.eventually import eventually_async
+from tests.support.doubles import Doubles, meet, reject
 from worker import WorkerSettings, build_worker
 from workflows.create_order import CREATE_ORDER_V2
 from workflows.registry import SAGAS
-from workflows.state import StepCall
 
 MEMO = EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED
 ATTRIBUTES = EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
@@ -48,26 +46,13 @@ async def run(temporal_client: Client, doubles: Doubles) -> AsyncIterator[Any]:
         yield ran
 
 
-def meets(doubles: Doubles, partner: str) -> Any:
-    """Answer only once `partner` was called too: the two run at the same time."""
-
-    async def met(call: StepCall, attempt: int) -> dict[str, Any]:
-        async def partner_called() -> None:
-            assert doubles.attempts(partner) > 0
-
-        await eventually_async(partner_called, timeout=5)
-        return await succeed(call, attempt)
-
-    return met
-
-
 def test_the_baseline_follows_the_engines_newest_create_order() -> None:
     assert SAGAS.types["CreateOrder"].newest is CREATE_ORDER_V2
     assert [step.group is not None for step in CREATE_ORDER_V2.steps[1:3]] == [True, True]
 
 
 async def test_verify_consumer_and_create_ticket_run_together(run: Any, doubles: Doubles) -> None:
-    doubles.behaviours |= {VERIFY: meets(doubles, TICKET), TICKET: meets(doubles, VERIFY)}
+    doubles.behaviours |= {VERIFY: meet(doubles, TICKET), TICKET: meet(doubles, VERIFY)}
     assert await run() == "COMPLETED"
     actions = doubles.roles("action")
     assert actions[0] == "create_order" and set(actions[1:3]) == {
@@ -81,7 +66,7 @@ async def test_verify_consumer_and_create_ticket_run_together(run: Any, doubles:
 async def test_a_rejected_member_lets_its_partner_finish_then_compensates_in_reverse(
     run: Any, doubles: Doubles
 ) -> None:
-    doubles.behaviours |= {VERIFY: reject("consumer_rejected"), TICKET: meets(doubles, VERIFY)}
+    doubles.behaviours |= {VERIFY: reject("consumer_rejected"), TICKET: meet(doubles, VERIFY)}
     assert await run() == "COMPENSATED"
     assert doubles.attempts("accounting.authorize_card") == 0
     assert doubles.roles("compensation") == ["create_ticket", "create_order"]

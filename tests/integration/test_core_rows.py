@@ -22,13 +22,19 @@ def ticket_table(database_factory: DatabaseFactory) -> Engine:
     return engine
 
 
-def test_a_write_sets_the_columns_the_command_set_and_no_other(
-    database_factory: DatabaseFactory,
-) -> None:
+def with_a_ticket(database_factory: DatabaseFactory) -> Engine:
+    """The ticket table with ticket o-1 in it, just created."""
     engine = ticket_table(database_factory)
     with Session(engine) as session:
         TICKETS.save(session, Ticket(order_id="o-1", restaurant_id="r-1"), "TicketCreated")
         session.commit()
+    return engine
+
+
+def test_a_write_sets_the_columns_the_command_set_and_no_other(
+    database_factory: DatabaseFactory,
+) -> None:
+    engine = with_a_ticket(database_factory)
     with Session(engine) as session:
         ticket = TICKETS.load(session, "o-1", for_update=True)
         assert ticket.state == TicketState.CREATE_PENDING and ticket.line_items == []
@@ -47,10 +53,7 @@ def test_a_write_sets_the_columns_the_command_set_and_no_other(
 def test_a_record_written_back_unchanged_is_not_written(
     database_factory: DatabaseFactory,
 ) -> None:
-    engine = ticket_table(database_factory)
-    with Session(engine) as session:
-        TICKETS.save(session, Ticket(order_id="o-1", restaurant_id="r-1"), "TicketCreated")
-        session.commit()
+    engine = with_a_ticket(database_factory)
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     with Session(engine) as session:

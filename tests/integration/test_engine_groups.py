@@ -15,7 +15,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.exceptions import ApplicationError
 
 from tests.support.any_saga import AnySagaInput, AnySagaWorkflow
-from tests.support.doubles import Behaviour, Doubles, fast, reject, succeed
+from tests.support.doubles import Behaviour, Doubles, fast, meet, reject, succeed
 from tests.support.eventually import eventually_async
 from worker import WorkerSettings, build_worker
 from workflows.base import RESOLVE_UPDATE, STATUS_QUERY
@@ -60,19 +60,6 @@ def after(latch: asyncio.Event, then: Behaviour = succeed) -> Behaviour:
         return await then(call, attempt)
 
     return waiting
-
-
-def meet(doubles: Doubles, partner: str) -> Behaviour:
-    """Answer only once `partner` has been called too: both must run at the same time."""
-
-    async def met(call: StepCall, attempt: int) -> dict[str, Any]:
-        async def partner_called() -> None:
-            assert doubles.attempts(partner) > 0
-
-        await eventually_async(partner_called, timeout=5)
-        return await succeed(call, attempt)
-
-    return met
 
 
 async def test_one_rejects_the_other_succeeds_and_both_are_undone_together(

@@ -15,6 +15,7 @@ from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 from temporalio.exceptions import ApplicationError
 
+from tests.support.eventually import eventually_async
 from worker import WorkerSettings, build_worker
 from workflows.cancel_order import CANCEL_ORDER, CancelOrderInput
 from workflows.create_order import CREATE_ORDER, CreateOrderInput, LineItem
@@ -63,6 +64,19 @@ def flaky(failures: int) -> Behaviour:
         return await succeed(call, attempt)
 
     return sometimes
+
+
+def meet(doubles: "Doubles", partner: str) -> Behaviour:
+    """Answer only once `partner` has been called too: both must run at the same time."""
+
+    async def met(call: StepCall, attempt: int) -> dict[str, Any]:
+        async def partner_called() -> None:
+            assert doubles.attempts(partner) > 0
+
+        await eventually_async(partner_called, timeout=5)
+        return await succeed(call, attempt)
+
+    return met
 
 
 def hang(seconds: float = 3600) -> Behaviour:
