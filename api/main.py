@@ -19,7 +19,8 @@ from api.error_handlers import install_api_error_handlers
 from api.openapi import install_openapi
 from api.routes import audit, consumers, health, orders, revise, saga_types, sagas
 from api.routes.codec import install_codec
-from api.sagas.projection import ProjectionLimits, SagaProjection
+from api.sagas.projection import SagaProjection
+from api.sagas.readings import ProjectionLimits
 from http_contract.errors import error_body, install_error_handlers
 from observability.api import instrument_api, observe_client
 from temporal_client.connection import TemporalSettings, connect_temporal

@@ -1,95 +1,35 @@
 """The saga status read model in the API process: one follower per saga, shared by its clients.
 
-A follower keeps the saga's state in memory, current with the saga's history, and every client of
-that saga (reads, long polls, event streams) is answered from it, never waiting for the server
+A follower keeps the saga's state in memory, current with the saga's history; every client of the
+saga (reads, long polls, event streams) is answered from it, never waiting for the server
 (docs/sagas.md, "Reading a saga's status"). It folds each memo upsert of the history into the
-memo it read last and builds the state with the describe path's own code (`status.state_of`); it
-describes the saga when it starts following, when the run ends, and at most once a second while
-a step has been live for a second and clients read it (a retried activity writes no history).
-States are ordered by the history length they were read at: an older one never replaces a newer
-one."""
+memo it read last (`status.state_of` builds the state); it describes the saga when it starts
+following, when the run ends, and at most once a second while a step has been live for a second
+and clients read it. An older reading never replaces a newer one (api/sagas/readings.py)."""
 
 import asyncio
 import logging
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.client import Client, WorkflowExecutionDescription
+from temporalio.client import Client
 
+from api.sagas.readings import Counters, Follower, ProjectionLimits, Reading, still_pending
 from api.sagas.start import RETRYABLE_ENDINGS
-from api.sagas.status import LIVE, definition_of, state_of
+from api.sagas.status import LIVE, state_of
 from api.sagas.temporal import temporal_errors
 from api.sagas.watch import CHANGES, SETTLED, described
 from api.sagas.watch import changes as followed_per_client
 from api.sagas.watch import settled as settled_per_client
-from workflows.publishing import SAGA_KEY, STEP_PREFIX
+from workflows.publishing import SAGA_KEY
 from workflows.state import CLOSED_STATUSES, SagaState
 
 log = logging.getLogger("api.projection")
 MEMO_UPSERT = EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED
 STATUS_UPSERT = EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
-
-
-@dataclass(frozen=True)
-class ProjectionLimits:
-    followers: int = 10_000  # beyond this, reads describe and waits follow per client
-    idle_seconds: float = 60.0  # a follower no client read for this long ends
-    closed_kept: int = 10_000  # final states of closed sagas kept in memory (LRU)
-    live_refresh_seconds: float = 1.0  # a live step is described at most this often
-
-
-@dataclass(frozen=True)
-class Reading:
-    """A saga's state, the history length it was read at, and the run it belongs to; with the
-    description and memo it was made of, onto which the memo upserts that follow are folded."""
-
-    state: SagaState
-    seen: int
-    run_id: str
-    description: WorkflowExecutionDescription | None = None
-    memo: dict[str, Any] | None = None
-    pending: tuple[Any, ...] = ()  # the description's pending activities still current
-
-    @property
-    def closed(self) -> bool:
-        return self.state.status in CLOSED_STATUSES
-
-    def newer_than(self, other: "Reading") -> bool:
-        if self.run_id != other.run_id:  # a later run under the same id
-            return self.state.started_at >= other.state.started_at
-        return self.seen >= other.seen
-
-
-@dataclass
-class Counters:
-    started: int = 0  # followers started
-    closed: int = 0  # ... that ended with their saga
-    evicted: int = 0  # ... that ended because no client read the saga for a while
-    dropped: int = 0  # ... whose stream failed (the server went away)
-    refused: int = 0  # followers not started: the cap was reached
-    memory_reads: int = 0  # reads answered from memory
-    describes: int = 0  # reads that described the saga (not followed yet, or past the cap)
-    folds: int = 0  # memo upserts folded into a followed state (no server call)
-    change_describes: int = 0  # describes by followers after another history event
-    live_refreshes: int = 0  # describes by followers for a live step's attempts
-
-
-@dataclass
-class Follower:
-    saga_id: str
-    reading: Reading | None = None
-    version: int = 0  # how many times the state changed
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
-    live: asyncio.Event = field(default_factory=asyncio.Event)
-    last_read: float = field(default_factory=time.monotonic)  # read or waited on
-    last_polled: float = 0.0  # read (a waiting client does not show live attempts)
-    waiters: int = 0
-    tasks: list["asyncio.Task[None]"] = field(default_factory=list)
 
 
 class SagaProjection:
@@ -111,8 +51,6 @@ class SagaProjection:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-
-    # Reads
 
     async def read(self, saga_id: str) -> SagaState:
         """From memory when followed or closed; else one describe (and follow it if running)."""
@@ -174,8 +112,6 @@ class SagaProjection:
             log.warning("not following saga %s: %r", saga_id, error)
             return
         self._offer(saga_id, reading, follow=True)
-
-    # Keeping the state
 
     async def _current(self, saga_id: str) -> Reading:
         state, description, memo = await described(self.client, saga_id)
@@ -242,8 +178,6 @@ class SagaProjection:
         self.finals.move_to_end(saga_id)
         while len(self.finals) > self.limits.closed_kept:
             self.finals.popitem(last=False)
-
-    # Followers
 
     def _start_follower(self, saga_id: str, reading: Reading | None) -> None:
         if len(self.followers) >= self.limits.followers:
@@ -359,14 +293,3 @@ class SagaProjection:
         if ended is not None and ended.reading is not None and ended.reading.closed:
             return ended.reading.state
         return await settled_per_client(self.client, saga_id, seconds)
-
-
-def still_pending(base: Reading, memo: dict[str, Any], upserted: set[str]) -> tuple[Any, ...]:
-    """The pending activities described last, less those of the steps the saga published again
-    since: their attempts and errors are the memo's now (a new round of a step's retries starts
-    from nothing)."""
-    assert base.description is not None
-    definition = definition_of(base.state.saga_id, base.description.workflow_type, memo)
-    republished = [s for s in definition.steps if STEP_PREFIX + s.name in upserted]
-    activities = {name for s in republished for name in (s.action, s.compensation) if name}
-    return tuple(a for a in base.pending if a.activity_type.name not in activities)

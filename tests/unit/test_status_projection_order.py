@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 from temporalio.client import Client
 
-from api.sagas.projection import Follower, Reading, SagaProjection
+from api.sagas.projection import SagaProjection
+from api.sagas.readings import Follower, Reading
 from workflows.state import SagaState, SagaStatus, StepState, StepStatus
 
 STARTED = datetime(2026, 1, 1, tzinfo=UTC)
